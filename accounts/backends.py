@@ -1,0 +1,25 @@
+from django.contrib.auth.backends import BaseBackend
+
+from .models import Role
+
+# What a system admin manages in the Django admin: users, forces, MFA devices
+# and lockouts. The access log is read-only to them. No case data, by default.
+_SYSADMIN_APPS = frozenset({"accounts", "otp_totp", "otp_static", "axes"})
+_SYSADMIN_READ_ONLY_APPS = frozenset({"audit"})
+
+
+class RolePermissionBackend(BaseBackend):
+    """Model permissions that follow from a user's role, in one place."""
+
+    def has_perm(self, user_obj, perm: str, obj=None) -> bool:
+        if not user_obj.is_active or getattr(user_obj, "role", None) != Role.SYSADMIN:
+            return False
+        app_label, _, codename = perm.partition(".")
+        if app_label in _SYSADMIN_APPS:
+            return True
+        return app_label in _SYSADMIN_READ_ONLY_APPS and codename.startswith("view_")
+
+    def has_module_perms(self, user_obj, app_label: str) -> bool:
+        if not user_obj.is_active or getattr(user_obj, "role", None) != Role.SYSADMIN:
+            return False
+        return app_label in _SYSADMIN_APPS | _SYSADMIN_READ_ONLY_APPS

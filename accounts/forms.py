@@ -1,0 +1,49 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": "The username or password is not right. Both are case-sensitive.",
+        "inactive": "This account is not active. Contact your system administrator.",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].widget.attrs.update({"autocomplete": "username", "autofocus": True})
+        self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(
+        label="Code",
+        max_length=20,
+        help_text="The 6-digit code from your authenticator app, or one of your backup codes.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True, "spellcheck": "false"}
+        ),
+    )
+
+    def clean_token(self) -> str:
+        token = "".join(self.cleaned_data["token"].split())
+        if not token.isalnum():
+            raise forms.ValidationError("Enter the code using letters and digits only.")
+        return token
+
+
+class EnrolForm(TokenForm):
+    token = forms.CharField(
+        label="Code from your authenticator app",
+        max_length=6,
+        min_length=6,
+        help_text="Enter the 6-digit code your app shows after you add the account.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]*", "autofocus": True}
+        ),
+    )
+
+    def clean_token(self) -> str:
+        token = super().clean_token()
+        if not token.isdigit():
+            raise forms.ValidationError("The code is 6 digits.")
+        return token

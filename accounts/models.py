@@ -1,0 +1,76 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+
+
+class Force(models.Model):
+    """A police force of the region. Seeded with the West Midlands ROCU forces."""
+
+    code = models.CharField(
+        max_length=4,
+        unique=True,
+        help_text="Short prefix used in references, e.g. WM in WM-2026-00042.",
+    )
+    name = models.CharField(max_length=100, unique=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    OFFICER = "officer", "Officer"
+    SERGEANT = "sergeant", "Sergeant"
+    INSPECTOR = "inspector", "Inspector"
+    ADMIN_SUPPORT = "admin_support", "Admin support"
+    ANALYST = "analyst", "Analyst"
+    SYSADMIN = "sysadmin", "System admin"
+
+
+SUPERVISOR_ROLES = frozenset({Role.SERGEANT, Role.INSPECTOR})
+
+
+class User(AbstractUser):
+    """A member of the unit. Sees only the forces in ``forces`` (deny by default)."""
+
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.OFFICER)
+    home_force = models.ForeignKey(
+        Force, on_delete=models.PROTECT, null=True, blank=True, related_name="home_users"
+    )
+    forces = models.ManyToManyField(
+        Force,
+        blank=True,
+        related_name="users",
+        verbose_name="accessible forces",
+        help_text="The forces whose records this user may see.",
+    )
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["username"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values), name="user_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.role in SUPERVISOR_ROLES
+
+
+class UserSession(models.Model):
+    """A live login, so that logout and deactivation can end it server-side."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="live_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.user} since {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,38 @@
+"""Who may see which forces: the one rule every scoped selector builds on."""
+
+from django.db.models import QuerySet
+
+from .models import Force, User
+
+
+def force_ids_accessible(user: User) -> frozenset[int]:
+    """The ids of the active forces ``user`` may see, cached on the user object.
+
+    Anonymous and inactive users see nothing (deny by default).
+    """
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    cached = getattr(user, "_accessible_force_ids", None)
+    if cached is None:
+        cached = frozenset(user.forces.filter(active=True).values_list("id", flat=True))
+        user._accessible_force_ids = cached
+    return cached
+
+
+def force_list_accessible(user: User) -> QuerySet[Force]:
+    return Force.objects.filter(id__in=force_ids_accessible(user)).order_by("name")
+
+
+def scope_to_forces(queryset: QuerySet, user: User, *, field: str = "force") -> QuerySet:
+    """Limit ``queryset`` to rows whose ``field`` is a force ``user`` may see."""
+    return queryset.filter(**{f"{field}__in": force_ids_accessible(user)})
+
+
+def user_list_visible(viewer: User) -> QuerySet[User]:
+    """Colleagues whose home force the viewer may see, with what the team page shows."""
+    return (
+        scope_to_forces(User.objects.all(), viewer, field="home_force")
+        .select_related("home_force")
+        .prefetch_related("forces")
+        .order_by("last_name", "first_name", "username")
+    )

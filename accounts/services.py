@@ -1,0 +1,168 @@
+"""Account services: sign-in steps, MFA enrolment, session lifetimes, deactivation."""
+
+import secrets
+from io import BytesIO
+
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.contrib import auth
+from django.contrib.sessions.backends.base import SessionBase
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils.module_loading import import_string
+from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from audit.models import Operation
+from audit.services import access_event_record
+
+from .models import User, UserSession
+
+_TOTP_NAME = "Authenticator app"
+_BACKUP_NAME = "Backup codes"
+
+
+# ------------------------------------------------------------------------------
+# Sign-in and sessions
+# ------------------------------------------------------------------------------
+def session_begin(*, request: HttpRequest, user: User) -> None:
+    """The password step succeeded: start a session that still needs MFA."""
+    from .middleware import session_mark_started
+
+    auth.login(request, user)
+    session_mark_started(request.session)
+    request.session.save()
+    UserSession.objects.get_or_create(user=user, session_key=request.session.session_key)
+
+
+def session_end(*, request: HttpRequest, reason: str = "logout") -> None:
+    """Log out and delete the session server-side."""
+    user = request.user
+    if user.is_authenticated:
+        access_event_record(request=request, operation=Operation.LOGOUT, justification=reason)
+        UserSession.objects.filter(session_key=request.session.session_key).delete()
+    auth.logout(request)
+
+
+def sessions_end_for_user(*, user: User) -> int:
+    """End every live session of ``user`` wherever it is stored."""
+    store_class: type[SessionBase] = import_string(f"{settings.SESSION_ENGINE}.SessionStore")
+    keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
+    for key in keys:
+        store_class(session_key=key).delete()
+    UserSession.objects.filter(user=user).delete()
+    return len(keys)
+
+
+@transaction.atomic
+def user_deactivate(*, user: User, by: User, reason: str) -> None:
+    """Deactivate ``user`` and end their sessions at once."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Give a reason for deactivating this account."})
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    user.is_active = False
+    access_event_record(
+        actor=by,
+        operation=Operation.ALTERATION,
+        object_type="user",
+        object_id=user.pk,
+        changed_fields=["is_active"],
+        justification=reason,
+    )
+    transaction.on_commit(lambda: sessions_end_for_user(user=user))
+
+
+# ------------------------------------------------------------------------------
+# MFA
+# ------------------------------------------------------------------------------
+def mfa_is_enrolled(*, user: User) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def mfa_next_step(*, user: User) -> str:
+    """Where a signed-in but unverified user goes next."""
+    return "accounts:mfa_verify" if mfa_is_enrolled(user=user) else "accounts:mfa_enrol"
+
+
+def mfa_enrolment_device(*, user: User) -> TOTPDevice:
+    """The unconfirmed authenticator being enrolled (one per user, reused on reload)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("id").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=_TOTP_NAME, confirmed=False)
+    return device
+
+
+def mfa_qr_svg(*, device: TOTPDevice) -> str:
+    """The device's provisioning URI as an inline SVG QR code (no outside service)."""
+    image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    buffer = BytesIO()
+    image.save(buffer)
+    svg = buffer.getvalue().decode()
+    # Drop the XML declaration so the SVG can sit inside HTML.
+    return svg[svg.index("<svg") :]
+
+
+@transaction.atomic
+def mfa_enrol_confirm(*, request: HttpRequest, device: TOTPDevice, token: str) -> list[str]:
+    """Confirm enrolment with a first code; returns the new one-time backup codes."""
+    if not device.verify_token(token):
+        raise ValidationError({"token": "That code is not right. Check the time on your device and try again."})
+    TOTPDevice.objects.filter(user=device.user, confirmed=True).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    codes = backup_codes_regenerate(user=device.user)
+    otp_login(request, device)
+    _session_rotate(request)
+    access_event_record(request=request, operation=Operation.LOGIN, object_type="mfa", object_id="enrolled")
+    return codes
+
+
+def mfa_verify(*, request: HttpRequest, token: str) -> bool:
+    """Check a code from the authenticator, or a one-time backup code, and complete sign-in."""
+    user = request.user
+    token = "".join(token.split()).lower()
+    for device in _devices_for(user):
+        if device.verify_token(token):
+            otp_login(request, device)
+            _session_rotate(request)
+            access_event_record(request=request, operation=Operation.LOGIN, object_type="mfa", object_id=device.persistent_id)
+            return True
+    access_event_record(request=request, operation=Operation.LOGIN_FAILED, object_type="mfa")
+    return False
+
+
+def _devices_for(user: User) -> list:
+    totp = list(TOTPDevice.objects.filter(user=user, confirmed=True))
+    static = list(StaticDevice.objects.filter(user=user, confirmed=True))
+    return totp + static
+
+
+def _session_rotate(request: HttpRequest) -> None:
+    """A new session key once the second factor is proven (no session fixation)."""
+    old_key = request.session.session_key
+    request.session.cycle_key()
+    UserSession.objects.filter(session_key=old_key).delete()
+    UserSession.objects.get_or_create(user=request.user, session_key=request.session.session_key)
+
+
+@transaction.atomic
+def backup_codes_regenerate(*, user: User) -> list[str]:
+    """Replace the user's backup codes with a fresh set; the old ones stop working."""
+    device, _ = StaticDevice.objects.get_or_create(user=user, name=_BACKUP_NAME, defaults={"confirmed": True})
+    device.token_set.all().delete()
+    codes = [_backup_code() for _ in range(settings.MFA_BACKUP_CODE_COUNT)]
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    return codes
+
+
+def backup_codes_remaining(*, user: User) -> int:
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+def _backup_code() -> str:
+    # 10 characters from a 32-letter alphabet: 50 bits, typed easily from paper.
+    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(10))

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("login/", views.login_view, name="login"),
+    path("logout/", views.logout_view, name="logout"),
+    path("mfa/verify/", views.mfa_verify_view, name="mfa_verify"),
+    path("mfa/enrol/", views.mfa_enrol_view, name="mfa_enrol"),
+    path("mfa/backup-codes/", views.mfa_backup_codes_view, name="mfa_backup_codes"),
+    path("profile/", views.profile_view, name="profile"),
+    path("team/", views.team_view, name="team"),
+    path("team/<int:pk>/", views.user_detail_view, name="user_detail"),
+]

@@ -1,0 +1,57 @@
+from collections.abc import Iterable
+
+from django.core.cache import cache
+from django.http import HttpRequest
+
+from config.celery_app import enqueue_on_commit
+
+from .models import AccessEvent, Operation
+
+# At most one "seal now" task is queued per this many seconds; the beat
+# schedule seals anything a burst left behind.
+_SEAL_DEBOUNCE_SECONDS = 2
+
+
+def access_event_record(
+    *,
+    operation: Operation | str,
+    request: HttpRequest | None = None,
+    actor=None,
+    object_type: str = "",
+    object_id: str | int = "",
+    force: str = "",
+    changed_fields: Iterable[str] = (),
+    justification: str = "",
+    recipient: str = "",
+) -> AccessEvent:
+    """Append one row to the access log.
+
+    ``actor`` defaults to the request's user. Field *names* only are stored in
+    ``changed_fields``, never values. The row is sealed into the hash chain
+    shortly after the surrounding transaction commits.
+    """
+    if actor is None and request is not None and request.user.is_authenticated:
+        actor = request.user
+    event = AccessEvent.objects.create(
+        actor=actor,
+        actor_username=getattr(actor, "username", "") or "",
+        role=getattr(actor, "role", "") or "",
+        operation=operation,
+        object_type=object_type,
+        object_id=str(object_id),
+        force=force,
+        changed_fields=sorted(set(changed_fields)),
+        justification=justification,
+        recipient=recipient,
+        request_id=getattr(request, "request_id", "") if request is not None else "",
+        ip_address=request.META.get("REMOTE_ADDR") if request is not None else None,
+    )
+    _schedule_seal()
+    return event
+
+
+def _schedule_seal() -> None:
+    from .tasks import seal_access_events
+
+    if cache.add("audit:seal-queued", 1, timeout=_SEAL_DEBOUNCE_SECONDS):
+        enqueue_on_commit(seal_access_events)

@@ -1,0 +1,10 @@
+"""Local development: works with no configuration at all."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = env.bool("DJANGO_DEBUG", default=True)
+# A fixed key is fine on a developer's machine; production refuses to start without its own.
+SECRET_KEY = env("DJANGO_SECRET_KEY", default="local-development-key-not-for-production-use")
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
