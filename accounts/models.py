@@ -36,9 +36,7 @@ class User(AbstractUser):
     """A member of the unit. Sees only the forces in ``forces`` (deny by default)."""
 
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.OFFICER)
-    home_force = models.ForeignKey(
-        Force, on_delete=models.PROTECT, null=True, blank=True, related_name="home_users"
-    )
+    home_force = models.ForeignKey(Force, on_delete=models.PROTECT, null=True, blank=True, related_name="home_users")
     forces = models.ManyToManyField(
         Force,
         blank=True,
@@ -52,9 +50,7 @@ class User(AbstractUser):
     class Meta:
         ordering = ["username"]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(role__in=Role.values), name="user_role_valid"
-            ),
+            models.CheckConstraint(condition=models.Q(role__in=Role.values), name="user_role_valid"),
         ]
 
     def __str__(self) -> str:

@@ -128,7 +128,9 @@ def mfa_verify(*, request: HttpRequest, token: str) -> bool:
         if device.verify_token(token):
             otp_login(request, device)
             _session_rotate(request)
-            access_event_record(request=request, operation=Operation.LOGIN, object_type="mfa", object_id=device.persistent_id)
+            access_event_record(
+                request=request, operation=Operation.LOGIN, object_type="mfa", object_id=device.persistent_id
+            )
             return True
     access_event_record(request=request, operation=Operation.LOGIN_FAILED, object_type="mfa")
     return False

@@ -32,7 +32,7 @@ def _database_state() -> str:
 
 
 def _broker_state() -> str:
-    if not settings.CELERY_BROKER_URL:
+    if not settings.TASK_BROKER_CONFIGURED:
         return "not_configured"
     from config.celery_app import app
 

@@ -92,8 +92,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "accounts.middleware.SessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -152,6 +152,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # The issuer shown in authenticator apps next to the account name.
 OTP_TOTP_ISSUER = env("MFA_ISSUER", default="Prevent & Protect")
 OTP_TOTP_THROTTLE_FACTOR = 1
+# Nobody, a system admin included, can read another user's TOTP secret.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 MFA_BACKUP_CODE_COUNT = 10
 
 # Lockout: keyed on the pair (username, IP address), so failures from one
@@ -236,8 +238,9 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 # ------------------------------------------------------------------------------
 # Celery: Redis in production; with no broker configured tasks run in-process.
 # ------------------------------------------------------------------------------
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+TASK_BROKER_CONFIGURED = bool(env("CELERY_BROKER_URL", default=""))
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="") or "memory://"
+CELERY_TASK_ALWAYS_EAGER = not TASK_BROKER_CONFIGURED
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -273,6 +276,8 @@ PROTECTIVE_MARKING = env("PROTECTIVE_MARKING", default="OFFICIAL-SENSITIVE")
 REGION_NAME = env("REGION_NAME", default="West Midlands ROCU")
 # seed_demo refuses to run where this is false (production).
 DEMO_DATA_ALLOWED = env.bool("DEMO_DATA_ALLOWED", default=True)
+# The password seed_demo gives every demo user (demo data only).
+DEMO_PASSWORD = env("DEMO_PASSWORD", default="demo-prevent-protect")
 # DPA 2018 s.62: whether a justification is mandatory on consultations.
 AUDIT_JUSTIFICATION_REQUIRED = env.bool("AUDIT_JUSTIFICATION_REQUIRED", default=False)
 

@@ -1,0 +1,145 @@
+"""Every URL of the project against every persona: the access policy, enforced.
+
+The policy (config/access_policy.py) must declare every URL pattern; for each
+declared pattern each persona gets what the policy says: the anonymous
+visitor is sent to sign in, a role the policy leaves out gets 403, a user
+outside the object's forces gets 404, the rest get through.
+"""
+
+import re
+
+import pytest
+from django.test import override_settings
+from django.urls import NoReverseMatch, resolve, reverse
+
+from accounts.models import Role
+from audit.models import AccessEvent, Operation
+from config.access_policy import POLICY, rule_for, undeclared_url_patterns, url_patterns
+
+PERSONAS = ["anonymous", "officer_a", "officer_b", "sergeant", "inspector", "admin_support", "analyst", "sysadmin"]
+
+# Objects for URLs that take an id: a real row in force B (ST), so the policy's
+# ``scoped`` rule is tested against a real record, and guessed ids elsewhere.
+SAMPLE_OBJECTS = {
+    "accounts:user_detail": lambda personas: {"pk": personas["officer_b"].pk},
+}
+GUESSES = ["1", "accounts"]
+
+
+def _sample_url(pattern, personas) -> str:
+    if pattern.view_name in SAMPLE_OBJECTS:
+        return reverse(pattern.view_name, kwargs=SAMPLE_OBJECTS[pattern.view_name](personas))
+    names = re.findall(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>", pattern.route)
+    kwarg_names = [a or b for a, b in names]
+    for guess in GUESSES:
+        try:
+            return reverse(pattern.view_name, kwargs=dict.fromkeys(kwarg_names, guess))
+        except NoReverseMatch:
+            continue
+    raise AssertionError(f"Add a sample object for {pattern.view_name} to SAMPLE_OBJECTS")
+
+
+def _reversible_patterns():
+    # Unnamed admin routes (the catch-all, the object-id redirect) cannot be
+    # reversed; the admin namespace's rule covers them and the admin index stands for them.
+    return [p for p in url_patterns() if p.view_name and "." not in p.view_name]
+
+
+def _is_sign_in_redirect(response) -> bool:
+    return response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
+
+
+def _forces_of(user) -> set[str]:
+    return set(user.forces.values_list("code", flat=True))
+
+
+def test_every_url_pattern_is_declared_in_the_access_policy():
+    assert undeclared_url_patterns() == []
+
+
+def test_the_coverage_check_fails_for_a_url_the_policy_does_not_declare():
+    assert undeclared_url_patterns("tests.urls_with_undeclared") == ["undeclared/", "unnamed/"]
+
+
+@pytest.mark.django_db
+@override_settings(ROOT_URLCONF="tests.urls_with_undeclared")
+def test_an_undeclared_url_is_refused_even_to_a_system_admin(personas, client_for):
+    response = client_for(personas["sysadmin"]).get("/undeclared/")
+
+    assert response.status_code == 403
+    assert b"should never be reached" not in response.content
+    assert AccessEvent.objects.filter(operation=Operation.ACCESS_DENIED, object_id="undeclared_example").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_every_declared_url_answers_each_persona_as_the_policy_says(persona, personas, client_for):
+    user = personas[persona]
+    client = client_for(user)
+    failures = []
+    for pattern in _reversible_patterns():
+        url = _sample_url(pattern, personas)
+        # The rule of what the URL really resolves to (admin:login is shadowed by our redirect).
+        resolved_name = resolve(url).view_name
+        rule = rule_for(resolved_name)
+        response = client.get(url)
+        expected = _expected(rule, user, pattern.view_name)
+        if expected == "allowed" and resolved_name not in POLICY:
+            # Past the policy, the admin's own model permissions decide (accounts.backends).
+            expected = "delegated"
+        if not _matches(expected, response):
+            failures.append(f"{pattern.view_name} {url}: expected {expected}, got {response.status_code}")
+    assert failures == []
+
+
+def _expected(rule, user, view_name) -> str:
+    if rule.anonymous:
+        return "served"
+    if user is None:
+        return "sign-in"
+    if rule.before_mfa:
+        return "served"
+    if user.role not in rule.roles:
+        return "403"
+    if rule.scoped and view_name in SAMPLE_OBJECTS and "ST" not in _forces_of(user):
+        return "404"
+    return "allowed"
+
+
+def _matches(expected: str, response) -> bool:
+    status = response.status_code
+    if expected == "sign-in":
+        return _is_sign_in_redirect(response)
+    if expected == "403":
+        return status == 403
+    if expected == "404":
+        return status == 404
+    if expected == "served":
+        return status < 500 and status != 403
+    if expected == "delegated":
+        return status < 500 and not _is_sign_in_redirect(response)
+    # Allowed: served, or redirected somewhere other than sign-in (a POST-only view says 405).
+    return status in {200, 302, 405} and not _is_sign_in_redirect(response)
+
+
+@pytest.mark.django_db
+def test_a_denied_role_is_refused_on_post_too(personas, client_for):
+    response = client_for(personas["officer_a"]).post(reverse("accounts:team"), {"anything": "x"})
+
+    assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_admin_is_refused_to_every_role_but_system_admin(personas, client_for):
+    statuses = {name: client_for(user).get("/admin/").status_code for name, user in personas.items() if user}
+
+    assert statuses == {name: 200 if personas[name].role == Role.SYSADMIN else 403 for name in statuses}
+
+
+@pytest.mark.django_db
+def test_a_guessed_id_of_another_forces_colleague_is_not_found(personas, client_for):
+    other = personas["officer_b"]
+
+    response = client_for(personas["sergeant"]).get(reverse("accounts:user_detail", args=[other.pk]))
+
+    assert response.status_code == 404
