@@ -18,3 +18,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True
+# Tasks run in-process during tests whatever the environment says; a test that
+# needs the real broker (CELERY_BROKER_URL in CI) says so and talks to it itself.
+CELERY_TASK_ALWAYS_EAGER = True
