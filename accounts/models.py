@@ -32,6 +32,17 @@ class Role(models.TextChoices):
 SUPERVISOR_ROLES = frozenset({Role.SERGEANT, Role.INSPECTOR})
 
 
+class AccountManager(UserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        """``createsuperuser`` makes the first *system admin*.
+
+        Admin permissions follow from the role (accounts.backends), so the
+        account has no superuser flag and, like every system admin, no case access.
+        """
+        extra_fields.update(role=Role.SYSADMIN, is_staff=True, is_superuser=False)
+        return self._create_user(username, email, password, **extra_fields)
+
+
 class User(AbstractUser):
     """A member of the unit. Sees only the forces in ``forces`` (deny by default)."""
 
@@ -45,7 +56,7 @@ class User(AbstractUser):
         help_text="The forces whose records this user may see.",
     )
 
-    objects = UserManager()
+    objects = AccountManager()
 
     class Meta:
         ordering = ["username"]

@@ -10,7 +10,8 @@ import os
 from celery import Celery
 from django.db import transaction
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+# Workers, like the web processes, default to production settings (never a dev key by accident).
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 
 app = Celery("prevent_protect")
 app.config_from_object("django.conf:settings", namespace="CELERY")

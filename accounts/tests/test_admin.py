@@ -67,3 +67,11 @@ def test_deactivating_in_the_admin_ends_the_users_sessions(client_for, sysadmin,
     assert not User.objects.get(pk=officer.pk).is_active
     assert not Session.objects.filter(session_key=key).exists()
     assert AccessEvent.objects.filter(actor=sysadmin, object_type="user", object_id=str(officer.pk)).exists()
+
+
+def test_createsuperuser_makes_a_system_admin_without_the_superuser_flag():
+    user = User.objects.create_superuser("first.admin", "first.admin@example.police.uk", "a-long-enough-password")
+
+    assert user.role == Role.SYSADMIN
+    assert not user.is_superuser
+    assert user.has_perm("accounts.change_user")

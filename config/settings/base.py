@@ -35,8 +35,9 @@ USE_TZ = True
 # ------------------------------------------------------------------------------
 # Database: SQLite file for a zero-setup first run; PostgreSQL in production.
 # ------------------------------------------------------------------------------
+# An empty DATABASE_URL counts as unset (production.py then refuses to start).
 DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+    "default": env.db_url_config(env("DATABASE_URL", default="") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)

@@ -7,4 +7,3 @@ DEBUG = env.bool("DJANGO_DEBUG", default=True)
 # A fixed key is fine on a developer's machine; production refuses to start without its own.
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="local-development-key-not-for-production-use")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
-EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

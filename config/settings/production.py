@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASES, env
+from .base import DATABASES, SECURE_HSTS_PRELOAD, env
 
 
 def _required(name: str) -> str:
@@ -33,4 +33,12 @@ CSRF_COOKIE_HTTPONLY = True
 
 # Demo accounts never exist in production; MFA is never switched off here.
 DEMO_DATA_ALLOWED = False
-EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+# Mail goes out by SMTP; EMAIL_URL names the relay (e.g. smtp+tls://user:pass@relay:587).
+vars().update(env.email("EMAIL_URL", default="smtp://localhost:25"))
+
+# The load balancer's health probe may speak plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# HSTS preload is a commitment for the whole domain that only its owner can
+# make (DJANGO_HSTS_PRELOAD); until they do, the check's reminder is silenced.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
