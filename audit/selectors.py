@@ -1,4 +1,7 @@
+from datetime import date, datetime, time, timedelta
+
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from accounts.models import Force, Role
 from accounts.selectors import force_ids_accessible
@@ -16,3 +19,32 @@ def access_event_list_visible(viewer) -> QuerySet[AccessEvent]:
         return events
     codes = Force.objects.filter(id__in=force_ids_accessible(viewer)).values_list("code", flat=True)
     return events.filter(Q(force__in=codes) | Q(force="", actor__home_force__in=force_ids_accessible(viewer)))
+
+
+def access_event_list_filtered(
+    viewer,
+    *,
+    operation: str = "",
+    actor_contains: str = "",
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> QuerySet[AccessEvent]:
+    """The events ``viewer`` may read, narrowed by the event list's filters.
+
+    Dates are whole local days, inclusive, compared as a range on ``at`` so
+    that its index is used.
+    """
+    events = access_event_list_visible(viewer)
+    if operation:
+        events = events.filter(operation=operation)
+    if actor_contains:
+        events = events.filter(actor_username__icontains=actor_contains)
+    if date_from:
+        events = events.filter(at__gte=_start_of_day(date_from))
+    if date_to:
+        events = events.filter(at__lt=_start_of_day(date_to + timedelta(days=1)))
+    return events
+
+
+def _start_of_day(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))

@@ -1,5 +1,6 @@
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
@@ -7,8 +8,8 @@ from config.celery_app import enqueue_on_commit
 
 from .models import AccessEvent, Operation
 
-# At most one "seal now" task is queued per this many seconds; the beat
-# schedule seals anything a burst left behind.
+# With a broker, at most one "seal now" task is queued per this many seconds;
+# the beat schedule (``audit-seal``) seals anything a burst left behind.
 _SEAL_DEBOUNCE_SECONDS = 2
 
 
@@ -51,7 +52,13 @@ def access_event_record(
 
 
 def _schedule_seal() -> None:
+    """Seal the new row soon after commit.
+
+    Eager tasks (no broker) have no beat to catch up, so a debounced-away
+    request would leave its rows unsealed until the next event: seal on every
+    commit instead. With a broker, debounce so a burst queues one task.
+    """
     from .tasks import seal_access_events
 
-    if cache.add("audit:seal-queued", 1, timeout=_SEAL_DEBOUNCE_SECONDS):
+    if settings.CELERY_TASK_ALWAYS_EAGER or cache.add("audit:seal-queued", 1, timeout=_SEAL_DEBOUNCE_SECONDS):
         enqueue_on_commit(seal_access_events)
