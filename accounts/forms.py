@@ -13,6 +13,20 @@ class LoginForm(AuthenticationForm):
         self.fields["username"].widget.attrs.update({"autocomplete": "username", "autofocus": True})
         self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
 
+    def clean_username(self) -> str:
+        # AuthenticationForm sets max_length without its validator; an over-long
+        # name must stop here, before it reaches the lockout table.
+        username = self.cleaned_data["username"]
+        if len(username) > self.username_field.max_length:
+            raise forms.ValidationError("That username is too long.")
+        return username
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if len(password) > 1024:
+            raise forms.ValidationError("That password is too long.")
+        return password
+
 
 class TokenForm(forms.Form):
     token = forms.CharField(

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -32,11 +33,12 @@ def login_view(request: HttpRequest) -> HttpResponse:
             services.session_begin(request=request, user=form.get_user())
             request.session[_NEXT] = _safe_next(request)
             return redirect(services.mfa_next_step(user=request.user))
+        # Only a username that passed the form's checks is logged (no NUL bytes, bounded length).
         access_event_record(
             request=request,
             operation=Operation.LOGIN_FAILED,
             object_type="password",
-            object_id=form.data.get("username", "")[:150],
+            object_id=form.cleaned_data.get("username", ""),
         )
     return render(request, "accounts/login.html", {"form": form, "next": _safe_next(request)})
 
@@ -120,3 +122,12 @@ def team_view(request: HttpRequest) -> HttpResponse:
 def user_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_object_or_404(selectors.user_list_visible(request.user), pk=pk)
     return render(request, "accounts/user_detail.html", {"member": member})
+
+
+@require_http_methods(["GET", "POST"])
+def notification_list_view(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        services.notifications_mark_read(user=request.user)
+        return redirect("accounts:notifications")
+    page = Paginator(selectors.notification_list_for(request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/notification_list.html", {"page": page})
