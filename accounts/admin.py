@@ -1,5 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import UserChangeForm
+from django.core.exceptions import ValidationError
 from django.contrib.auth.models import Group
 
 from . import services
@@ -13,8 +15,19 @@ class ForceAdmin(admin.ModelAdmin):
     search_fields = ["code", "name"]
 
 
+class AccountChangeForm(UserChangeForm):
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and self.instance.is_active and cleaned.get("is_active") is False:
+            problems = [message for guard in services.DEACTIVATION_GUARDS if (message := guard(self.instance))]
+            if problems:
+                raise ValidationError(problems)
+        return cleaned
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    form = AccountChangeForm
     list_display = ["username", "first_name", "last_name", "role", "home_force", "is_active", "last_login"]
     list_filter = ["role", "home_force", "is_active"]
     filter_horizontal = ["forces"]
@@ -42,8 +55,12 @@ class UserAdmin(BaseUserAdmin):
     @admin.action(description="Deactivate and sign out the selected users")
     def deactivate(self, request, queryset):
         for user in queryset.filter(is_active=True):
-            services.user_deactivate(user=user, by=request.user, reason="Deactivated in the admin")
-        messages.success(request, "Selected users deactivated; their sessions have ended.")
+            try:
+                services.user_deactivate(user=user, by=request.user, reason="Deactivated in the admin")
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, f"{user} deactivated; their sessions have ended.")
 
 
 @admin.register(UserSession)

@@ -36,3 +36,16 @@ def user_list_visible(viewer: User) -> QuerySet[User]:
         .prefetch_related("forces")
         .order_by("last_name", "first_name", "username")
     )
+
+
+def supervisors_of_force(force_id: int) -> QuerySet[User]:
+    """Active sergeants who may see ``force_id``: who is told about break-glass access there."""
+    from .models import Role
+
+    return User.objects.filter(is_active=True, role=Role.SERGEANT, forces=force_id).distinct()
+
+
+def notification_list_for(user: User):
+    from .models import Notification
+
+    return Notification.objects.filter(recipient=user).order_by("-created_at", "-id")

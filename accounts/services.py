@@ -57,11 +57,19 @@ def sessions_end_for_user(*, user: User) -> int:
     return len(keys)
 
 
+# Checks other apps add before an account may be deactivated (e.g. no open
+# cases still assigned): callables taking the user and returning a message or "".
+DEACTIVATION_GUARDS: list = []
+
+
 @transaction.atomic
 def user_deactivate(*, user: User, by: User, reason: str) -> None:
     """Deactivate ``user`` and end their sessions at once."""
     if not reason.strip():
         raise ValidationError({"reason": "Give a reason for deactivating this account."})
+    problems = [message for guard in DEACTIVATION_GUARDS if (message := guard(user))]
+    if problems:
+        raise ValidationError(problems)
     User.objects.filter(pk=user.pk).update(is_active=False)
     user.is_active = False
     access_event_record(
@@ -168,3 +176,26 @@ def _backup_code() -> str:
     # 10 characters from a 32-letter alphabet: 50 bits, typed easily from paper.
     alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
     return "".join(secrets.choice(alphabet) for _ in range(10))
+
+
+# ------------------------------------------------------------------------------
+# In-app notifications
+# ------------------------------------------------------------------------------
+def notification_send(*, recipients, title: str, url: str = "") -> int:
+    """Notify each of ``recipients`` in the app; returns how many were sent."""
+    from .models import Notification
+
+    rows = [Notification(recipient=user, title=title, url=url) for user in {u.pk: u for u in recipients}.values()]
+    Notification.objects.bulk_create(rows)
+    return len(rows)
+
+
+def notifications_mark_read(*, user: User, ids=None) -> int:
+    from django.utils import timezone
+
+    from .models import Notification
+
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(id__in=ids)
+    return unread.update(read_at=timezone.now())

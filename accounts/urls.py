@@ -11,6 +11,7 @@ urlpatterns = [
     path("mfa/enrol/", views.mfa_enrol_view, name="mfa_enrol"),
     path("mfa/backup-codes/", views.mfa_backup_codes_view, name="mfa_backup_codes"),
     path("profile/", views.profile_view, name="profile"),
+    path("notifications/", views.notification_list_view, name="notifications"),
     path("team/", views.team_view, name="team"),
     path("team/<int:pk>/", views.user_detail_view, name="user_detail"),
 ]

@@ -35,6 +35,9 @@ PUBLIC = Rule(anonymous=True)
 BEFORE_MFA = Rule(before_mfa=True)
 EVERY_ROLE = roles(*ALL_ROLES)
 SUPERVISORS = (Role.SERGEANT, Role.INSPECTOR)
+CASEWORKERS = (Role.OFFICER, *SUPERVISORS)
+OUTREACH_READERS = (*CASEWORKERS, Role.ADMIN_SUPPORT, Role.ANALYST)
+TARGET_KEEPERS = (Role.ADMIN_SUPPORT, *SUPERVISORS)
 
 POLICY: dict[str, Rule] = {
     # Site
@@ -48,8 +51,61 @@ POLICY: dict[str, Rule] = {
     "accounts:mfa_enrol": BEFORE_MFA,
     "accounts:mfa_backup_codes": EVERY_ROLE,
     "accounts:profile": EVERY_ROLE,
+    "accounts:notifications": EVERY_ROLE,
     "accounts:team": roles(*SUPERVISORS),
     "accounts:user_detail": roles(*SUPERVISORS, scoped=True),
+    # Subjects and cases (analysts never see identities; admin support and
+    # system admins have no case access by default).
+    "subjects:list": roles(*CASEWORKERS),
+    "subjects:referral_new": roles(*CASEWORKERS),
+    "subjects:detail": roles(*CASEWORKERS, scoped=True),
+    "subjects:edit": roles(*CASEWORKERS, scoped=True),
+    "subjects:identifier_add": roles(*CASEWORKERS, scoped=True),
+    "subjects:contact_add": roles(*CASEWORKERS, scoped=True),
+    "subjects:association_add": roles(*CASEWORKERS, scoped=True),
+    "subjects:context_detail": roles(*CASEWORKERS),
+    "subjects:break_glass": roles(*CASEWORKERS, scoped=True),
+    "subjects:merge": roles(*SUPERVISORS, scoped=True),
+    "subjects:attachment_add": roles(*CASEWORKERS, scoped=True),
+    "subjects:attachment_download": roles(*CASEWORKERS, scoped=True),
+    "subjects:case_detail": roles(*CASEWORKERS, scoped=True),
+    "subjects:case_edit": roles(*CASEWORKERS, scoped=True),
+    "subjects:case_transition": roles(*CASEWORKERS, scoped=True),
+    "subjects:engagement_add": roles(*CASEWORKERS, scoped=True),
+    # Interventions, disposals and supervision. Deciding a disposal is further
+    # limited by type (interventions.services.check_can_decide).
+    "interventions:intervention_add": roles(*CASEWORKERS, scoped=True),
+    "interventions:intervention_detail": roles(*CASEWORKERS, scoped=True),
+    "interventions:intervention_transition": roles(*CASEWORKERS, scoped=True),
+    "interventions:disposal_new": roles(*CASEWORKERS, scoped=True),
+    "interventions:disposal_detail": roles(*CASEWORKERS, scoped=True),
+    "interventions:disposal_edit": roles(*CASEWORKERS, scoped=True),
+    "interventions:disposal_submit": roles(*CASEWORKERS, scoped=True),
+    "interventions:disposal_decide": roles(*SUPERVISORS, scoped=True),
+    "interventions:approval_queue": roles(*SUPERVISORS),
+    "interventions:caseload": roles(*SUPERVISORS),
+    "interventions:caseload_officer": roles(*SUPERVISORS, scoped=True),
+    "interventions:review_new": roles(*SUPERVISORS, scoped=True),
+    # Outreach (Protect): caseworkers log events, campaigns and lessons; admin
+    # support keeps targets and reads everything; analysts read lists, calendar
+    # and progress (no personal data beyond presenter names). Sysadmin: nothing.
+    "outreach:event_list": roles(*OUTREACH_READERS),
+    "outreach:event_export": roles(*CASEWORKERS, Role.ADMIN_SUPPORT),
+    "outreach:event_log": roles(*CASEWORKERS),
+    "outreach:event_plan": roles(*CASEWORKERS),
+    "outreach:event_detail": roles(*OUTREACH_READERS, scoped=True),
+    "outreach:event_edit": roles(*CASEWORKERS, scoped=True),
+    "outreach:event_transition": roles(*CASEWORKERS, scoped=True),
+    "outreach:calendar": roles(*OUTREACH_READERS),
+    "outreach:campaign_list": roles(*OUTREACH_READERS),
+    "outreach:campaign_new": roles(*CASEWORKERS),
+    "outreach:lesson_list": roles(*OUTREACH_READERS),
+    "outreach:lesson_new": roles(*CASEWORKERS),
+    "outreach:lesson_edit": roles(*CASEWORKERS, scoped=True),
+    "outreach:target_list": roles(*TARGET_KEEPERS),
+    "outreach:target_new": roles(*TARGET_KEEPERS),
+    "outreach:target_edit": roles(*TARGET_KEEPERS, scoped=True),
+    "outreach:progress": roles(*OUTREACH_READERS),
     # Audit
     "audit:event_list": roles(*SUPERVISORS, Role.SYSADMIN),
     # Another user's TOTP secret is never shown, to anyone.

@@ -279,6 +279,11 @@ REGION_NAME = env("REGION_NAME", default="West Midlands ROCU")
 DEMO_DATA_ALLOWED = env.bool("DEMO_DATA_ALLOWED", default=True)
 # The password seed_demo gives every demo user (demo data only).
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="demo-prevent-protect")
+# The two-tier out-of-court framework (diversionary and community cautions):
+# off until it is confirmed to have commenced for the force.
+TWO_TIER_CAUTIONS = env.bool("TWO_TIER_CAUTIONS", default=False)
+# Working days a disposal may wait for approval before the queue marks it late.
+APPROVAL_LIMIT_WORKING_DAYS = env.int("APPROVAL_LIMIT_WORKING_DAYS", default=3)
 # DPA 2018 s.62: whether a justification is mandatory on consultations.
 AUDIT_JUSTIFICATION_REQUIRED = env.bool("AUDIT_JUSTIFICATION_REQUIRED", default=False)
 
