@@ -27,7 +27,7 @@ def _safe_next(request: HttpRequest) -> str:
 def login_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated and request.user.is_verified():
         return redirect("dashboard")
-    form = LoginForm(request, data=request.POST or None)
+    form = LoginForm(request, data=request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if form.is_valid():
             services.session_begin(request=request, user=form.get_user())
@@ -54,7 +54,7 @@ def mfa_verify_view(request: HttpRequest) -> HttpResponse:
         return redirect("dashboard")
     if not services.mfa_is_enrolled(user=request.user):
         return redirect("accounts:mfa_enrol")
-    form = TokenForm(request.POST or None)
+    form = TokenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if services.mfa_verify(request=request, token=form.cleaned_data["token"]):
             return redirect(request.session.pop(_NEXT, "") or "dashboard")
@@ -69,7 +69,7 @@ def mfa_enrol_view(request: HttpRequest) -> HttpResponse:
     if services.mfa_is_enrolled(user=request.user):
         return redirect("accounts:mfa_verify")
     device = services.mfa_enrolment_device(user=request.user)
-    form = EnrolForm(request.POST or None)
+    form = EnrolForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             codes = services.mfa_enrol_confirm(request=request, device=device, token=form.cleaned_data["token"])

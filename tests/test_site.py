@@ -72,16 +72,15 @@ def test_healthz_reports_the_database_and_broker_and_nothing_else(client, settin
     assert json.loads(response.content) == {"database": "ok", "broker": "not_configured"}
 
 
-def test_healthz_says_when_the_broker_is_down(client, settings):
-    settings.TASK_BROKER_CONFIGURED = True
+def test_healthz_says_when_the_broker_is_down(client, settings, mocker):
+    from kombu import Connection
+
     from config.celery_app import app
 
-    original = app.conf.broker_url
-    app.conf.broker_url = "redis://127.0.0.1:1/0"
-    try:
-        response = client.get(reverse("healthz"))
-    finally:
-        app.conf.broker_url = original
+    settings.TASK_BROKER_CONFIGURED = True
+    mocker.patch.object(app, "connection_for_write", return_value=Connection("redis://127.0.0.1:1/0"))
+
+    response = client.get(reverse("healthz"))
 
     assert response.status_code == 503
     assert json.loads(response.content) == {"database": "ok", "broker": "error"}

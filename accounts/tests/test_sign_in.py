@@ -197,3 +197,13 @@ class TestLockout:
         )
 
         assert response.status_code == 302
+
+
+def test_an_empty_code_form_says_what_is_missing(client):
+    device = TOTPDeviceFactory()
+    _password_step(client, device.user)
+
+    response = client.post(reverse("accounts:mfa_verify"), {})
+
+    assert response.status_code == 200
+    assert "This field is required" in response.content.decode()
