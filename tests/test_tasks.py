@@ -48,7 +48,9 @@ def test_a_broker_outage_is_logged_and_the_request_still_succeeds(
     assert "could not enqueue audit.tasks.seal_access_events" in caplog.text
 
 
-@pytest.mark.skipif(not os.environ.get("CELERY_BROKER_URL"), reason="no CELERY_BROKER_URL: the real-broker check runs in CI")
+@pytest.mark.skipif(
+    not os.environ.get("CELERY_BROKER_URL"), reason="no CELERY_BROKER_URL: the real-broker check runs in CI"
+)
 def test_the_configured_broker_answers(settings):
     with app.connection_for_write(os.environ["CELERY_BROKER_URL"]) as conn:
         conn.ensure_connection(max_retries=1, timeout=2)
