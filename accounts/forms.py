@@ -10,7 +10,7 @@ class LoginForm(AuthenticationForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["username"].widget.attrs.update({"autocomplete": "username", "autofocus": True})
+        self.fields["username"].widget.attrs.update({"autocomplete": "username"})
         self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
 
     def clean_username(self) -> str:
@@ -34,7 +34,7 @@ class TokenForm(forms.Form):
         max_length=20,
         help_text="The 6-digit code from your authenticator app, or one of your backup codes.",
         widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True, "spellcheck": "false"}
+            attrs={"autocomplete": "one-time-code", "inputmode": "text", "spellcheck": "false"}
         ),
     )
 
@@ -52,7 +52,7 @@ class EnrolForm(TokenForm):
         min_length=6,
         help_text="Enter the 6-digit code your app shows after you add the account.",
         widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]*", "autofocus": True}
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]*"}
         ),
     )
 
