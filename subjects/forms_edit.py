@@ -1,0 +1,377 @@
+"""Forms for editing a subject and adding what is known about them, and the no-lost-update conflict panel.
+
+Forms only parse and check input; saving goes through ``subjects.services``
+and ``subjects.relations``.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import Model, Q, QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from accounts.models import Role, User
+from audit.models import AccessEvent, Operation
+
+from .models import (
+    ContactRelationship,
+    ContextKind,
+    Platform,
+    Relationship,
+    Subject,
+    VulnerabilityFlag,
+)
+from .selectors import CASEWORK_ROLES, restricted_details_hidden_q, subject_list_visible
+from .services import age_on
+
+MIN_AGE = 5
+MAX_AGE = 100
+# The outward part of a UK postcode: B15, WS1, DY10, SW1A, EC1V.
+_OUTWARD_CODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?$")
+_PHONE = re.compile(r"^\+?[0-9 ()-]{7,30}$")
+# Who may hold a subject or a case.
+ASSIGNABLE_ROLES = (Role.OFFICER, Role.SERGEANT)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+# ------------------------------------------------------------------------------
+# Shared checks
+# ------------------------------------------------------------------------------
+def validate_date_of_birth(value: date | None) -> None:
+    """Refuse a date of birth in the future, or one implying an age under 5 or over 100 today."""
+    if value is None:
+        return
+    today = timezone.localdate()
+    if value > today:
+        raise ValidationError("The date of birth cannot be in the future.", code="future")
+    age = age_on(value, today)
+    if age < MIN_AGE:
+        raise ValidationError(f"This date of birth makes the person under {MIN_AGE}. Check the year.", code="young")
+    if age > MAX_AGE:
+        raise ValidationError(f"This date of birth makes the person over {MAX_AGE}. Check the year.", code="old")
+
+
+def postcode_district_clean(value: str) -> str:
+    value = "".join(value.split()).upper()
+    if value and not _OUTWARD_CODE.match(value):
+        raise ValidationError("Enter the first part of the postcode only, for example B15 or WS1.")
+    return value
+
+
+def users_of_force(force_id: int, roles, *, keep: Model | None = None) -> QuerySet[User]:
+    """Active users in ``roles`` who may see ``force_id`` (plus ``keep``, the value already saved)."""
+    wanted = Q(is_active=True, role__in=roles, forces=force_id)
+    if keep is not None:
+        wanted |= Q(pk=keep.pk)
+    return User.objects.filter(wanted).distinct().order_by("last_name", "first_name", "username")
+
+
+def form_add_service_error(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ``ValidationError`` on the form: at the field it names, else at the top."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        target = field if field in form.fields else None
+        for item in errors:
+            form.add_error(target if field != NON_FIELD_ERRORS else None, item)
+
+
+# ------------------------------------------------------------------------------
+# No lost updates: a version travels with the form; a conflict shows both versions
+# ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ConflictRow:
+    field: str
+    label: str
+    yours: str
+    saved: str
+
+
+@dataclass(frozen=True)
+class Conflict:
+    rows: list[ConflictRow]
+    saved_by: str
+    saved_at: datetime | None
+
+
+class VersionedModelForm(forms.ModelForm):
+    """A model form whose hidden ``version`` says which saved version the user started from."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    # Many-to-many fields of the model that the form edits.
+    many_to_many: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+    def changes(self) -> dict:
+        """The edited model fields and their new values, as the update services take them."""
+        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
+
+    def conflict(self, current: Model, *, object_type: str) -> Conflict:
+        """What differs between this input and ``current`` (the saved version), field by field."""
+        rows = []
+        for name, mine in self.changes().items():
+            theirs = self._saved_value(current, name)
+            if _comparable(mine) != _comparable(theirs):
+                label = str(self.fields[name].label)
+                rows.append(ConflictRow(name, label, self._shown(name, mine), self._shown(name, theirs)))
+        event = (
+            AccessEvent.objects.filter(
+                object_type=object_type, object_id=str(current.pk), operation=Operation.ALTERATION
+            )
+            .select_related("actor")
+            .order_by("-at", "-id")
+            .first()
+        )
+        saved_by = (str(event.actor) if event.actor else event.actor_username) if event else ""
+        return Conflict(rows=rows, saved_by=saved_by, saved_at=event.at if event else current.updated_at)
+
+    def _saved_value(self, current: Model, name: str):
+        if name in self.many_to_many:
+            return list(getattr(current, name).all())
+        return getattr(current, name)
+
+    def _shown(self, name: str, value) -> str:
+        field = self.fields[name]
+        if isinstance(value, (list, tuple, QuerySet)):
+            return ", ".join(sorted(self._shown(name, item) for item in value)) or "(empty)"
+        if value is None or value == "":
+            return "(empty)"
+        if isinstance(value, bool):
+            return "Yes" if value else "No"
+        if isinstance(value, date):
+            return date_format(value, "j M Y")
+        choices = dict(getattr(field, "choices", ()) or ()) if not isinstance(value, Model) else {}
+        return str(choices.get(value, value))
+
+
+def form_after_conflict(form: VersionedModelForm, current: Model, *, object_type: str, **form_kwargs):
+    """The user's input again, now based on ``current``, and the conflict to show above it.
+
+    The hidden version becomes the saved one, so saving again deliberately replaces what is saved.
+    """
+    conflict = form.conflict(current, object_type=object_type)
+    data = form.data.copy()
+    data["version"] = str(current.version)
+    return type(form)(data, instance=current, **form_kwargs), conflict
+
+
+def _comparable(value):
+    if isinstance(value, (list, tuple, set, QuerySet)):
+        return frozenset(_comparable(item) for item in value)
+    if isinstance(value, Model):
+        return (type(value).__name__, value.pk)
+    if value is None:
+        return ""
+    return value.strip() if isinstance(value, str) else value
+
+
+# ------------------------------------------------------------------------------
+# Subject
+# ------------------------------------------------------------------------------
+SUPERVISOR_ONLY_FIELDS = ("restricted", "need_to_know", "restriction_contact")
+
+
+class SubjectEditForm(VersionedModelForm):
+    many_to_many = ("vulnerability_flags", "need_to_know")
+
+    # Longer than the stored 4 characters, so a full postcode gets a message saying what to enter.
+    postcode_district = forms.CharField(
+        max_length=10,
+        required=False,
+        label="Postcode district",
+        help_text="The first part of the postcode only, for example B15 (data minimisation).",
+    )
+
+    class Meta:
+        model = Subject
+        fields = (
+            "first_name",
+            "last_name",
+            "date_of_birth",
+            "sex",
+            "gender_identity",
+            "postcode_district",
+            "school_or_employer",
+            "category",
+            "vulnerability_flags",
+            "safeguarding_notes",
+            "risk_level",
+            "consent_subject",
+            "consent_parent",
+            "assigned_officer",
+            "retention_review_date",
+            "restricted",
+            "need_to_know",
+            "restriction_contact",
+        )
+        labels = {"first_name": "First name", "gender_identity": "Gender (as the person describes it)"}
+        widgets = {
+            "date_of_birth": DateInput(),
+            "retention_review_date": DateInput(),
+            "vulnerability_flags": forms.CheckboxSelectMultiple,
+            "need_to_know": forms.CheckboxSelectMultiple,
+            "safeguarding_notes": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {
+            "need_to_know": "Who may see this restricted record, besides supervisors and the assigned officer.",
+        }
+
+    def __init__(self, *args, viewer: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        subject = self.instance
+        flags = VulnerabilityFlag.objects.filter(Q(active=True) | Q(pk__in=subject.vulnerability_flags.all()))
+        self.fields["vulnerability_flags"].queryset = flags.distinct()
+        officer = self.fields["assigned_officer"]
+        officer.queryset = users_of_force(subject.force_id, ASSIGNABLE_ROLES, keep=subject.assigned_officer)
+        officer.empty_label = "Not assigned"
+        if not viewer.is_supervisor:
+            for name in SUPERVISOR_ONLY_FIELDS:
+                del self.fields[name]
+            return
+        caseworkers = users_of_force(subject.force_id, CASEWORK_ROLES)
+        self.fields["need_to_know"].queryset = User.objects.filter(
+            Q(pk__in=caseworkers.values("pk")) | Q(pk__in=subject.need_to_know.all())
+        ).order_by("last_name", "first_name", "username")
+        self.fields["restriction_contact"].queryset = users_of_force(
+            subject.force_id, CASEWORK_ROLES, keep=subject.restriction_contact
+        )
+
+    def clean_first_name(self) -> str:
+        return " ".join(self.cleaned_data["first_name"].split())
+
+    def clean_last_name(self) -> str:
+        return " ".join(self.cleaned_data["last_name"].split())
+
+    def clean_date_of_birth(self):
+        value = self.cleaned_data["date_of_birth"]
+        validate_date_of_birth(value)
+        return value
+
+    def clean_postcode_district(self) -> str:
+        return postcode_district_clean(self.cleaned_data["postcode_district"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("restricted")
+            and "restriction_contact" in self.fields
+            and not cleaned.get("restriction_contact")
+        ):
+            self.add_error("restriction_contact", "Say whom others should contact about this restricted record.")
+        return cleaned
+
+
+# ------------------------------------------------------------------------------
+# Identifiers, contacts, associations
+# ------------------------------------------------------------------------------
+class IdentifierForm(forms.Form):
+    platform = forms.ChoiceField(choices=Platform.choices)
+    handle = forms.CharField(
+        max_length=200,
+        label="Handle, email, IP address or wallet",
+        widget=forms.TextInput(attrs={"spellcheck": "false"}),
+    )
+    first_seen = forms.DateField(required=False, widget=DateInput())
+    last_seen = forms.DateField(required=False, widget=DateInput())
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("first_seen"), cleaned.get("last_seen")
+        if first and last and first > last:
+            self.add_error("last_seen", "Last seen cannot be before first seen.")
+        today = timezone.localdate()
+        for name in ("first_seen", "last_seen"):
+            if cleaned.get(name) and cleaned[name] > today:
+                self.add_error(name, "This date is in the future.")
+        return cleaned
+
+
+class ContactForm(forms.Form):
+    name = forms.CharField(max_length=150)
+    relationship = forms.ChoiceField(choices=ContactRelationship.choices, label="Relationship to the person")
+    phone = forms.CharField(max_length=30, required=False, widget=forms.TextInput(attrs={"type": "tel"}))
+    email = forms.EmailField(required=False)
+    notes = forms.CharField(max_length=300, required=False, help_text="For example, best times to call.")
+    is_primary = forms.BooleanField(required=False, label="Main contact")
+
+    def clean_name(self) -> str:
+        return " ".join(self.cleaned_data["name"].split())
+
+    def clean_phone(self) -> str:
+        phone = self.cleaned_data["phone"].strip()
+        if phone and not _PHONE.match(phone):
+            raise ValidationError("Enter a phone number using digits, spaces and an optional leading +.")
+        return phone
+
+
+class AssociationTarget:
+    PERSON = "person"
+    CONTEXT = "context"
+    CHOICES = ((PERSON, "Another person"), (CONTEXT, "A place they share: server, forum, community or school"))
+
+
+class AssociationForm(forms.Form):
+    target = forms.ChoiceField(choices=AssociationTarget.CHOICES, widget=forms.RadioSelect, label="Link to")
+    relationship = forms.ChoiceField(
+        choices=Relationship.choices,
+        help_text="People: co-offender, sibling or associate. Places: member or associate.",
+    )
+    other_reference = forms.CharField(
+        max_length=20,
+        required=False,
+        label="Reference of the other person",
+        help_text="For example WM-2026-00042.",
+        widget=forms.TextInput(attrs={"spellcheck": "false"}),
+    )
+    context_kind = forms.ChoiceField(choices=[("", "---------"), *ContextKind.choices], required=False, label="Kind")
+    context_name = forms.CharField(
+        max_length=200, required=False, label="Name", help_text="For example the Discord server's name."
+    )
+    notes = forms.CharField(max_length=300, required=False)
+
+    def __init__(self, *args, viewer: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.viewer = viewer
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("target") == AssociationTarget.PERSON:
+            cleaned["other"] = self._other_subject(cleaned.get("other_reference", ""))
+        elif cleaned.get("target") == AssociationTarget.CONTEXT:
+            if not cleaned.get("context_kind"):
+                self.add_error("context_kind", "Choose what kind of place this is.")
+            if not cleaned.get("context_name", "").strip():
+                self.add_error("context_name", "Enter the name of the server, forum, community or school.")
+        return cleaned
+
+    def _other_subject(self, reference: str) -> Subject | None:
+        """The person with that reference, only among those whose details the viewer may see."""
+        reference = reference.strip().upper()
+        if not reference:
+            self.add_error("other_reference", "Enter the reference of the other person.")
+            return None
+        other = (
+            subject_list_visible(self.viewer)
+            .exclude(restricted_details_hidden_q(self.viewer))
+            .filter(reference=reference)
+            .first()
+        )
+        if other is None:
+            self.add_error("other_reference", f"No one you can see has the reference {reference}.")
+        return other

@@ -1,0 +1,131 @@
+"""Editing a subject, and adding what is known about them: identifiers, contacts, associations; shared contexts."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from audit.models import Operation
+from audit.services import access_event_record
+
+from .. import relations, services
+from ..forms_edit import (
+    AssociationForm,
+    AssociationTarget,
+    ContactForm,
+    IdentifierForm,
+    SubjectEditForm,
+    form_add_service_error,
+    form_after_conflict,
+)
+from ..models import Context, Subject
+from ..selectors import subject_details_visible, subject_get_visible
+
+CONTEXT_MEMBERS_PER_PAGE = 50
+
+
+def _subject_for_editing(request: HttpRequest, pk: int) -> Subject:
+    """The subject if the user may see its details; a restricted record they may not see is not found."""
+    subject = subject_get_visible(request.user, pk)
+    if not subject_details_visible(request.user, subject):
+        raise Http404
+    return subject
+
+
+def _posted(request: HttpRequest):
+    return request.POST if request.method == "POST" else None
+
+
+@require_http_methods(["GET", "POST"])
+def subject_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    subject = _subject_for_editing(request, pk)
+    form = SubjectEditForm(_posted(request), instance=subject, viewer=request.user)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.subject_update(
+                subject=subject,
+                by=request.user,
+                expected_version=form.cleaned_data["version"],
+                changes=form.changes(),
+                request=request,
+            )
+        except services.ConflictError as error:
+            form, conflict = form_after_conflict(form, error.current, object_type="subject", viewer=request.user)
+        except ValidationError as error:
+            form_add_service_error(form, error)
+        else:
+            messages.success(request, f"{subject.reference} saved.")
+            return redirect("subjects:detail", pk=subject.pk)
+    return render(request, "subjects/subject_form.html", {"subject": subject, "form": form, "conflict": conflict})
+
+
+@require_http_methods(["GET", "POST"])
+def identifier_add_view(request: HttpRequest, pk: int) -> HttpResponse:
+    subject = _subject_for_editing(request, pk)
+    form = IdentifierForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            identifier = relations.identifier_record(
+                subject=subject, by=request.user, request=request, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form_add_service_error(form, error)
+        else:
+            messages.success(request, f"Identifier {identifier} added to {subject.reference}.")
+            return redirect("subjects:detail", pk=subject.pk)
+    return render(request, "subjects/identifier_form.html", {"subject": subject, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def contact_add_view(request: HttpRequest, pk: int) -> HttpResponse:
+    subject = _subject_for_editing(request, pk)
+    form = ContactForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            relations.contact_add(subject=subject, by=request.user, fields=form.cleaned_data, request=request)
+        except ValidationError as error:
+            form_add_service_error(form, error)
+        else:
+            messages.success(request, f"Contact added to {subject.reference}.")
+            return redirect("subjects:detail", pk=subject.pk)
+    return render(request, "subjects/contact_form.html", {"subject": subject, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def association_add_view(request: HttpRequest, pk: int) -> HttpResponse:
+    subject = _subject_for_editing(request, pk)
+    form = AssociationForm(_posted(request), viewer=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _association_add(request, subject, form.cleaned_data)
+        except ValidationError as error:
+            form_add_service_error(form, error)
+        else:
+            messages.success(request, f"Link added to {subject.reference}.")
+            return redirect("subjects:detail", pk=subject.pk)
+    return render(request, "subjects/association_form.html", {"subject": subject, "form": form})
+
+
+def _association_add(request: HttpRequest, subject: Subject, data: dict) -> None:
+    common = {"subject": subject, "by": request.user, "relationship": data["relationship"], "notes": data["notes"]}
+    if data["target"] == AssociationTarget.PERSON:
+        relations.association_add_subject(other=data["other"], request=request, **common)
+    else:
+        relations.association_add_context(
+            kind=data["context_kind"], name=data["context_name"], request=request, **common
+        )
+
+
+@require_GET
+def context_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Everyone the viewer can see who shares this context; a context with none of them is not found."""
+    context = get_object_or_404(Context, pk=pk)
+    members = relations.context_members_visible(request.user, context)
+    page = Paginator(members, CONTEXT_MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
+    if page.paginator.count == 0:
+        raise Http404
+    access_event_record(request=request, operation=Operation.CONSULTATION, object_type="context", object_id=context.pk)
+    return render(request, "subjects/context_detail.html", {"context_obj": context, "page": page})
