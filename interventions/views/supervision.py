@@ -1,0 +1,100 @@
+"""Supervision: the approvals queue, the caseload review with its drill-down and bulk reassignment, and reviews."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.models import User
+from accounts.selectors import force_ids_accessible
+from subjects.forms_edit import form_add_service_error
+from subjects.models import OPEN_STATUSES
+from subjects.selectors import case_get_visible, case_list_visible
+
+from .. import services
+from ..forms import ReassignForm, ReviewForm
+from ..selectors import STALE_ENGAGEMENT_DAYS, approval_queue, caseload_by_officer, reviews_due
+
+
+def _posted(request: HttpRequest):
+    return request.POST if request.method == "POST" else None
+
+
+@require_GET
+def approval_queue_view(request: HttpRequest) -> HttpResponse:
+    context = {
+        "items": approval_queue(request.user),
+        "reviews": list(reviews_due(request.user)),
+        "limit": settings.APPROVAL_LIMIT_WORKING_DAYS,
+        "today": timezone.localdate(),
+    }
+    return render(request, "interventions/approval_queue.html", context)
+
+
+@require_GET
+def caseload_view(request: HttpRequest) -> HttpResponse:
+    context = {"officers": caseload_by_officer(request.user), "stale_days": STALE_ENGAGEMENT_DAYS}
+    return render(request, "interventions/caseload.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def caseload_officer_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """One officer's open cases (pk = the officer), with bulk reassignment to a colleague."""
+    officer = get_object_or_404(
+        User.objects.select_related("home_force"), pk=pk, home_force_id__in=force_ids_accessible(request.user)
+    )
+    cases = (
+        case_list_visible(request.user)
+        .filter(assigned_officer=officer, status__in=OPEN_STATUSES)
+        .order_by("referral_date", "id")
+    )
+    form = ReassignForm(_posted(request), cases=cases, supervisor=request.user, officer=officer)
+    if request.method == "POST" and form.is_valid():
+        to_officer = form.cleaned_data["to_officer"]
+        try:
+            moved = services.cases_reassign(
+                case_ids=[case.pk for case in form.cleaned_data["cases"]],
+                to_officer=to_officer,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except ValidationError as error:
+            form_add_service_error(form, error)
+        else:
+            messages.success(request, f"{moved} case(s) moved to {to_officer}.")
+            return redirect("interventions:caseload_officer", pk=officer.pk)
+    context = {
+        "officer": officer,
+        "cases": list(cases),
+        "form": form,
+        "selected": {str(value) for value in form["cases"].value() or ()},
+        "today": timezone.localdate(),
+    }
+    return render(request, "interventions/caseload_officer.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def review_new_view(request: HttpRequest, pk: int) -> HttpResponse:
+    case = case_get_visible(request.user, pk)
+    form = ReviewForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            review = services.review_record(
+                case=case,
+                by=request.user,
+                notes=form.cleaned_data["notes"],
+                actions=form.cleaned_data["actions"],
+                next_review_date=form.cleaned_data["next_review_date"],
+                request=request,
+            )
+        except ValidationError as error:
+            form_add_service_error(form, error)
+        else:
+            messages.success(request, f"Review recorded. Next review by {review.next_review_date:%d %b %Y}.")
+            return redirect("subjects:case_detail", pk=case.pk)
+    previous = case.supervisory_reviews.select_related("reviewer").order_by("-reviewed_at", "-id")[:5]
+    return render(request, "interventions/review_form.html", {"case": case, "form": form, "previous": previous})
