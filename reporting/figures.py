@@ -1,0 +1,199 @@
+"""The registry of a return's measures, and the function that computes them all.
+
+Each measure is a name, a definition (printed in the PDF's appendix) and a
+function that counts by database aggregation for one scope: one force or the
+region. A measure answers a list of ``Cell`` (breakdown, value); count tables
+end with a ``Total`` cell, so small-number suppression knows what is published.
+Measure modules register themselves on import (``reporting.measures``); the
+partnership measures are one module more, loaded when the partners app is installed.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Count, QuerySet
+
+from accounts.models import Force
+from outreach.quarters import FinancialQuarter
+
+from .models import REGION
+
+TOTAL = "Total"
+
+
+class Kind:
+    COUNT = "count"  # additive: cells add up to the total
+    SET = "set"  # counts of overlapping groups (no total)
+    PERCENT = "percent"
+    AVERAGE = "average"
+    CHANGE = "change"
+
+
+@dataclass(frozen=True)
+class Cell:
+    breakdown: str
+    value: float | int | None
+    # For two-way tables: the row and column this cell sits in (TOTAL for margins).
+    row: str = ""
+    col: str = ""
+
+
+@dataclass(frozen=True)
+class Scope:
+    quarter: FinancialQuarter
+    code: str  # a force code, or "region"
+    force_ids: tuple[int, ...]
+
+    @property
+    def start(self) -> datetime:
+        return self.quarter.datetime_range()[0]
+
+    @property
+    def end(self) -> datetime:
+        return self.quarter.datetime_range()[1]
+
+    def shifted(self, quarter: FinancialQuarter) -> "Scope":
+        return Scope(quarter=quarter, code=self.code, force_ids=self.force_ids)
+
+
+@dataclass(frozen=True)
+class Measure:
+    code: str
+    label: str
+    section: str
+    definition: str
+    compute: Callable[[Scope], list[Cell]] = field(repr=False)
+    kind: str = Kind.COUNT
+    # People-counting measures are hidden below the threshold in external returns;
+    # counts of events, partners or agreements identify nobody.
+    suppressible: bool = False
+    two_way: bool = False
+    # Percentages and averages are hidden with the count they rest on.
+    depends_on: str = ""
+
+
+MEASURES: dict[str, Measure] = {}
+SECTIONS = ("Prevent", "Protect", "Partnerships", "Lessons learnt", "Targets")
+
+
+def measure(code: str, label: str, section: str, definition: str, **options) -> Callable:
+    """Decorator: register ``compute(scope) -> list[Cell]`` as a measure."""
+
+    def register(compute: Callable[[Scope], list[Cell]]) -> Callable[[Scope], list[Cell]]:
+        MEASURES[code] = Measure(code, label, section, " ".join(definition.split()), compute, **options)
+        return compute
+
+    return register
+
+
+def scope_for(quarter: FinancialQuarter, code: str) -> Scope:
+    """``code`` is a force code or ``"region"`` (every active force)."""
+    forces = Force.objects.filter(active=True) if code == REGION else Force.objects.filter(code=code)
+    ids = tuple(forces.order_by("pk").values_list("pk", flat=True))
+    if not ids:
+        raise Force.DoesNotExist(f"No force with the code {code!r}.")
+    return Scope(quarter=quarter, code=code, force_ids=ids)
+
+
+def measures_in_order() -> list[Measure]:
+    from . import measures  # noqa: F401 - registers every measure module
+
+    return sorted(MEASURES.values(), key=lambda m: SECTIONS.index(m.section))
+
+
+# -- helpers the measure modules share ---------------------------------------------
+def counts_by(queryset: QuerySet, field_name: str, labels: list[tuple[str, str]], *, total: bool = True) -> list[Cell]:
+    """One grouped query: a cell per label (zeros included), plus a Total cell."""
+    found = dict(queryset.order_by().values_list(field_name).annotate(n=Count("pk", distinct=True)))
+    known = {code for code, _ in labels}
+    cells = [Cell(label, found.get(code, 0)) for code, label in labels]
+    cells += [Cell(str(code), n) for code, n in found.items() if code not in known]
+    if total:
+        cells.append(Cell(TOTAL, sum(cell.value for cell in cells)))
+    return cells
+
+
+def two_way(rows: dict[tuple[str, str], int], row_labels: list[str], col_labels: list[str]) -> list[Cell]:
+    """A table with row, column and grand totals, in reading order."""
+    cells = []
+    for row in [*row_labels, TOTAL]:
+        for col in [*col_labels, TOTAL]:
+            if row == TOTAL and col == TOTAL:
+                value = sum(rows.values())
+            elif row == TOTAL:
+                value = sum(v for (_, c), v in rows.items() if c == col)
+            elif col == TOTAL:
+                value = sum(v for (r, _), v in rows.items() if r == row)
+            else:
+                value = rows.get((row, col), 0)
+            cells.append(Cell(f"{row} / {col}", value, row=row, col=col))
+    return cells
+
+
+def percent(numerator: int, denominator: int) -> float | None:
+    return round(numerator * 100 / denominator, 1) if denominator else None
+
+
+# -- the whole return --------------------------------------------------------------
+CHANGE = "change_on_previous_quarter"
+
+
+def figures_for_scope(scope: Scope) -> list[dict]:
+    """Every measure for one scope, plus the change of each headline against the previous quarter."""
+    current = _rows(scope)
+    before = _rows(scope.shifted(scope.quarter.previous()))
+    previous = {(row["measure"], row["breakdown"]): row["value"] for row in before}
+    changes = [
+        _row(scope, CHANGE, f"{row['measure_label']}: {row['breakdown']}", _change(row, previous))
+        for row in current
+        if _is_headline(row)
+    ]
+    return current + changes
+
+
+def figures_for_return(quarter: FinancialQuarter, code: str) -> list[dict]:
+    """A force's figures, or for the region each force's and then the regional totals."""
+    if code != REGION:
+        return figures_for_scope(scope_for(quarter, code))
+    codes = list(Force.objects.filter(active=True).order_by("code").values_list("code", flat=True))
+    return [row for each in [*codes, REGION] for row in figures_for_scope(scope_for(quarter, each))]
+
+
+def _rows(scope: Scope) -> list[dict]:
+    return [
+        _row(scope, measure.code, cell.breakdown, cell.value, row=cell.row, col=cell.col)
+        for measure in measures_in_order()
+        for cell in measure.compute(scope)
+    ]
+
+
+def _row(scope: Scope, code: str, breakdown: str, value, *, row: str = "", col: str = "") -> dict:
+    return {
+        "period": scope.quarter.label,
+        "scope": scope.code,
+        "measure": code,
+        "measure_label": MEASURES[code].label if code in MEASURES else "Change against the previous quarter",
+        "breakdown": breakdown,
+        "value": value,
+        "row": row,
+        "col": col,
+    }
+
+
+def _is_headline(row: dict) -> bool:
+    kind = MEASURES[row["measure"]].kind
+    if kind == Kind.COUNT:
+        return row["breakdown"] == TOTAL or (row["row"] == TOTAL and row["col"] == TOTAL)
+    return kind == Kind.SET and isinstance(row["value"], int)
+
+
+def _change(row: dict, previous: dict) -> int | None:
+    before = previous.get((row["measure"], row["breakdown"]))
+    if before is None or row["value"] is None:
+        return None
+    return row["value"] - before
+
+
+def measure_definitions() -> list[Measure]:
+    return measures_in_order()
