@@ -13,6 +13,14 @@ from accounts.tests.factories import StaticDeviceFactory, UserFactory
 CHROMIUM = "/usr/bin/chromium"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: cached counts (the notification bell) never leak between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def force_a(db) -> Force:
     return Force.objects.get(code="WM")

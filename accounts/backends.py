@@ -10,6 +10,7 @@ _SYSADMIN_READ_ONLY_APPS = frozenset({"audit"})
 # PROTECTed by what uses them, so they are deactivated instead.
 _SYSADMIN_REFERENCE_DATA = {
     "interventions": frozenset({"interventiontype", "homeofficeoutcome", "disposaltype"}),
+    "outreach": frozenset({"product", "campaign"}),
 }
 
 

@@ -35,9 +35,7 @@ class TokenForm(forms.Form):
         label="Code",
         max_length=20,
         help_text="The 6-digit code from your authenticator app, or one of your backup codes.",
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "text", "spellcheck": "false"}
-        ),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text", "spellcheck": "false"}),
     )
 
     def clean_token(self) -> str:
@@ -53,9 +51,7 @@ class EnrolForm(TokenForm):
         max_length=6,
         min_length=6,
         help_text="Enter the 6-digit code your app shows after you add the account.",
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]*"}
-        ),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]*"}),
     )
 
     def clean_token(self) -> str:

@@ -49,3 +49,20 @@ def notification_list_for(user: User):
     from .models import Notification
 
     return Notification.objects.filter(recipient=user).order_by("-created_at", "-id")
+
+
+def notification_unread_count(user: User) -> int:
+    """The bell's number: one indexed COUNT, kept 30 s in the cache so that a page costs no query when warm.
+
+    Being 30 s late on the bell is harmless; marking notifications read forgets the count at once.
+    """
+    from django.core.cache import cache
+
+    from .models import Notification
+
+    key = f"notifications:unread:{user.pk}"
+    count = cache.get(key)
+    if count is None:
+        count = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+        cache.set(key, count, timeout=30)
+    return count

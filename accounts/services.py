@@ -191,6 +191,7 @@ def notification_send(*, recipients, title: str, url: str = "") -> int:
 
 
 def notifications_mark_read(*, user: User, ids=None) -> int:
+    from django.core.cache import cache
     from django.utils import timezone
 
     from .models import Notification
@@ -198,4 +199,5 @@ def notifications_mark_read(*, user: User, ids=None) -> int:
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if ids is not None:
         unread = unread.filter(id__in=ids)
+    cache.delete(f"notifications:unread:{user.pk}")
     return unread.update(read_at=timezone.now())

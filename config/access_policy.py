@@ -38,6 +38,10 @@ SUPERVISORS = (Role.SERGEANT, Role.INSPECTOR)
 CASEWORKERS = (Role.OFFICER, *SUPERVISORS)
 OUTREACH_READERS = (*CASEWORKERS, Role.ADMIN_SUPPORT, Role.ANALYST)
 TARGET_KEEPERS = (Role.ADMIN_SUPPORT, *SUPERVISORS)
+PARTNER_KEEPERS = (*CASEWORKERS, Role.ADMIN_SUPPORT)
+COVERAGE_READERS = (*CASEWORKERS, Role.ADMIN_SUPPORT, Role.ANALYST)
+RETURN_MAKERS = (Role.ADMIN_SUPPORT, *SUPERVISORS)
+RETURN_READERS = (*RETURN_MAKERS, Role.ANALYST)
 
 POLICY: dict[str, Rule] = {
     # Site
@@ -63,7 +67,7 @@ POLICY: dict[str, Rule] = {
     "subjects:identifier_add": roles(*CASEWORKERS, scoped=True),
     "subjects:contact_add": roles(*CASEWORKERS, scoped=True),
     "subjects:association_add": roles(*CASEWORKERS, scoped=True),
-    "subjects:context_detail": roles(*CASEWORKERS),
+    "subjects:context_detail": roles(*CASEWORKERS, scoped=True),
     "subjects:break_glass": roles(*CASEWORKERS, scoped=True),
     "subjects:merge": roles(*SUPERVISORS, scoped=True),
     "subjects:attachment_add": roles(*CASEWORKERS, scoped=True),
@@ -86,6 +90,12 @@ POLICY: dict[str, Rule] = {
     "interventions:caseload": roles(*SUPERVISORS),
     "interventions:caseload_officer": roles(*SUPERVISORS, scoped=True),
     "interventions:review_new": roles(*SUPERVISORS, scoped=True),
+    # Follow-ups: the caseworkers who owe them (scoped: another force's follow-up is a 404);
+    # reminder settings: anyone who can owe or be escalated a follow-up.
+    "interventions:followup_list": roles(*CASEWORKERS),
+    "interventions:followup_detail": roles(*CASEWORKERS, scoped=True),
+    "interventions:followup_open_case": roles(*CASEWORKERS, scoped=True),
+    "interventions:reminder_preferences": roles(*CASEWORKERS),
     # Outreach (Protect): caseworkers log events, campaigns and lessons; admin
     # support keeps targets and reads everything; analysts read lists, calendar
     # and progress (no personal data beyond presenter names). Sysadmin: nothing.
@@ -106,6 +116,34 @@ POLICY: dict[str, Rule] = {
     "outreach:target_new": roles(*TARGET_KEEPERS),
     "outreach:target_edit": roles(*TARGET_KEEPERS, scoped=True),
     "outreach:progress": roles(*OUTREACH_READERS),
+    # Partners and pathways: caseworkers do everything; admin support keeps the
+    # directory (partners, contacts, agreements) but makes no referrals (no case
+    # access); analysts see pathway coverage only (no personal data). Sysadmin: nothing.
+    "partners:directory": roles(*PARTNER_KEEPERS),
+    "partners:partner_new": roles(*PARTNER_KEEPERS),
+    "partners:partner_detail": roles(*PARTNER_KEEPERS, scoped=True),
+    "partners:partner_edit": roles(*PARTNER_KEEPERS, scoped=True),
+    "partners:contact_add": roles(*PARTNER_KEEPERS, scoped=True),
+    "partners:contact_edit": roles(*PARTNER_KEEPERS, scoped=True),
+    "partners:interaction_add": roles(*CASEWORKERS, scoped=True),
+    "partners:interaction_edit": roles(*CASEWORKERS, scoped=True),
+    "partners:pathway_add": roles(*CASEWORKERS, scoped=True),
+    "partners:pathway_edit": roles(*CASEWORKERS, scoped=True),
+    "partners:agreement_add": roles(*PARTNER_KEEPERS, scoped=True),
+    "partners:agreement_edit": roles(*PARTNER_KEEPERS, scoped=True),
+    "partners:coverage": roles(*COVERAGE_READERS),
+    "partners:pathway_refer": roles(*CASEWORKERS, scoped=True),
+    "partners:referral_summary": roles(*CASEWORKERS, scoped=True),
+    # Quarterly returns (counts, never people): admin support, sergeants and
+    # inspectors generate and download; only admin support submits; analysts see
+    # the figures and download them but neither generate nor submit. A force's
+    # return is seen by users of that force; the regional one needs every force.
+    "reporting:index": roles(*RETURN_READERS),
+    "reporting:generate": roles(*RETURN_MAKERS),
+    "reporting:return_detail": roles(*RETURN_READERS, scoped=True),
+    "reporting:return_status": roles(*RETURN_READERS, scoped=True),
+    "reporting:return_download": roles(*RETURN_READERS, scoped=True),
+    "reporting:return_submit": roles(Role.ADMIN_SUPPORT, scoped=True),
     # Audit
     "audit:event_list": roles(*SUPERVISORS, Role.SYSADMIN),
     # Another user's TOTP secret is never shown, to anyone.

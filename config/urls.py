@@ -12,7 +12,12 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
+    path("subjects/", include("subjects.urls")),
+    path("casework/", include("interventions.urls")),
     path("audit/", include("audit.urls")),
+    path("outreach/", include("outreach.urls")),
+    path("partners/", include("partners.urls")),
+    path("returns/", include("reporting.urls")),
     # The admin has no sign-in of its own: everyone signs in (with MFA) here.
     path(
         "admin/login/",

@@ -7,11 +7,20 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from accounts.selectors import force_list_accessible
+from interventions.dashboard import supervision_tiles
+from outreach.dashboard import outreach_tiles
+from subjects.dashboard import my_work
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The home page; each app adds its tiles for the user's role."""
-    return render(request, "dashboard.html", {"forces": force_list_accessible(request.user)})
+    context = {
+        "forces": force_list_accessible(request.user),
+        "my_work": my_work(request.user),
+        "supervision_tiles": supervision_tiles(request.user),
+        "outreach_tiles": outreach_tiles(request.user),
+    }
+    return render(request, "dashboard.html", context)
 
 
 @never_cache

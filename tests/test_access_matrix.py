@@ -15,14 +15,131 @@ from django.urls import NoReverseMatch, resolve, reverse
 from accounts.models import Role
 from audit.models import AccessEvent, Operation
 from config.access_policy import POLICY, rule_for, undeclared_url_patterns, url_patterns
+from interventions.tests.factories import DisposalFactory, InterventionFactory, active_case_of
+from interventions.tests.followup_factories import FollowUpFactory
+from outreach.tests.factories import LessonLearntFactory, OutreachEventFactory, TargetFactory
+from partners.tests.factories import (
+    DataSharingAgreementFactory,
+    PartnerContactFactory,
+    PartnerInteractionFactory,
+    PathwayFactory,
+    partner_in,
+    referral_of,
+)
+from reporting.tests.factories import QuarterlyReturnFactory
+from subjects.models import CaseStatus
+from subjects.tests.factories import AssociationFactory, AttachmentFactory, CaseFactory, SubjectFactory
 
 PERSONAS = ["anonymous", "officer_a", "officer_b", "sergeant", "inspector", "admin_support", "analyst", "sysadmin"]
 
+
 # Objects for URLs that take an id: a real row in force B (ST), so the policy's
 # ``scoped`` rule is tested against a real record, and guessed ids elsewhere.
+def _subject_b(personas):
+    return SubjectFactory(force=personas["officer_b"].home_force, created_by=personas["officer_b"])
+
+
+def _case_b(personas):
+    return CaseFactory(subject=_subject_b(personas), status=CaseStatus.ACTIVE)
+
+
+def _partner_b(personas):
+    return partner_in(personas["officer_b"].home_force)
+
+
+def _pk(factory):
+    return lambda personas: {"pk": factory(personas).pk}
+
+
 SAMPLE_OBJECTS = {
     "accounts:user_detail": lambda personas: {"pk": personas["officer_b"].pk},
+    # Subjects and cases
+    **dict.fromkeys(
+        [
+            "subjects:detail",
+            "subjects:edit",
+            "subjects:identifier_add",
+            "subjects:contact_add",
+            "subjects:association_add",
+            "subjects:break_glass",
+            "subjects:merge",
+            "subjects:attachment_add",
+        ],
+        _pk(_subject_b),
+    ),
+    # A context is seen through the people in it: one member, in force B.
+    "subjects:context_detail": _pk(lambda personas: AssociationFactory(subject=_subject_b(personas)).context),
+    "subjects:attachment_download": _pk(lambda personas: AttachmentFactory(subject=_subject_b(personas))),
+    **dict.fromkeys(
+        ["subjects:case_detail", "subjects:case_edit", "subjects:case_transition", "subjects:engagement_add"],
+        _pk(_case_b),
+    ),
+    # Interventions and disposals (POST-only submit/decide look the disposal up first: 404 outside, 405 inside)
+    **dict.fromkeys(
+        ["interventions:intervention_add", "interventions:disposal_new", "interventions:review_new"],
+        _pk(lambda personas: active_case_of(personas["officer_b"])),
+    ),
+    **dict.fromkeys(
+        ["interventions:intervention_detail", "interventions:intervention_transition"],
+        _pk(lambda personas: InterventionFactory(case=active_case_of(personas["officer_b"]))),
+    ),
+    **dict.fromkeys(
+        [
+            "interventions:disposal_detail",
+            "interventions:disposal_edit",
+            "interventions:disposal_submit",
+            "interventions:disposal_decide",
+        ],
+        _pk(lambda personas: DisposalFactory(case=active_case_of(personas["officer_b"]))),
+    ),
+    "interventions:caseload_officer": lambda personas: {"pk": personas["officer_b"].pk},
+    # Follow-ups (open-case is POST-only and looks the follow-up up first: 404 outside, 405 inside)
+    **dict.fromkeys(
+        ["interventions:followup_detail", "interventions:followup_open_case"],
+        _pk(lambda personas: FollowUpFactory(case=active_case_of(personas["officer_b"]))),
+    ),
+    # Outreach
+    **dict.fromkeys(
+        ["outreach:event_detail", "outreach:event_edit", "outreach:event_transition"],
+        _pk(lambda personas: OutreachEventFactory(force=personas["officer_b"].home_force)),
+    ),
+    "outreach:lesson_edit": _pk(lambda personas: LessonLearntFactory(force=personas["officer_b"].home_force)),
+    "outreach:target_edit": _pk(lambda personas: TargetFactory(force=personas["officer_b"].home_force)),
+    # Quarterly returns: a Staffordshire (force B) return, so the force scoping is tested.
+    **dict.fromkeys(
+        ["reporting:return_detail", "reporting:return_status", "reporting:return_submit"],
+        _pk(lambda personas: QuarterlyReturnFactory(force=personas["officer_b"].home_force)),
+    ),
+    "reporting:return_download": lambda personas: {
+        "pk": QuarterlyReturnFactory(force=personas["officer_b"].home_force).pk,
+        "fmt": "csv",
+    },
+    # Partners (a partner covering force B only; referrals on a force-B case)
+    **dict.fromkeys(
+        [
+            "partners:partner_detail",
+            "partners:partner_edit",
+            "partners:contact_add",
+            "partners:interaction_add",
+            "partners:pathway_add",
+            "partners:agreement_add",
+        ],
+        _pk(_partner_b),
+    ),
+    "partners:contact_edit": _pk(lambda personas: PartnerContactFactory(partner=_partner_b(personas))),
+    "partners:interaction_edit": _pk(lambda personas: PartnerInteractionFactory(partner=_partner_b(personas))),
+    "partners:pathway_edit": _pk(lambda personas: PathwayFactory(partner=_partner_b(personas))),
+    "partners:agreement_edit": _pk(lambda personas: DataSharingAgreementFactory(partner=_partner_b(personas))),
+    "partners:pathway_refer": _pk(lambda personas: active_case_of(personas["officer_b"])),
+    "partners:referral_summary": _pk(lambda personas: referral_of(personas["officer_b"])),
 }
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
 GUESSES = ["1", "accounts"]
 
 

@@ -116,6 +116,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "accounts.context_processors.site",
+                "accounts.context_processors.notifications",
             ],
         },
     },
@@ -225,7 +226,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
-# Private files are never served from a public URL: no MEDIA_URL route exists.
+# Private files are never served from a public URL: no MEDIA_URL exists;
+# downloads go through permission-checked, logged views.
 MEDIA_URL = None
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -259,6 +261,11 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "socket_connect_timeout": 2}
 CELERY_BEAT_SCHEDULE = {
     "audit-seal": {"task": "audit.tasks.seal_access_events", "schedule": 30.0},
+    # Reminders are derived from data: this one static sweep finds what is due (never an ETA task).
+    "send-reminders": {
+        "task": "interventions.tasks.send_reminders",
+        "schedule": env.float("REMINDER_SWEEP_SECONDS", default=300.0),
+    },
 }
 
 # ------------------------------------------------------------------------------
@@ -284,8 +291,34 @@ DEMO_PASSWORD = env("DEMO_PASSWORD", default="demo-prevent-protect")
 TWO_TIER_CAUTIONS = env.bool("TWO_TIER_CAUTIONS", default=False)
 # Working days a disposal may wait for approval before the queue marks it late.
 APPROVAL_LIMIT_WORKING_DAYS = env.int("APPROVAL_LIMIT_WORKING_DAYS", default=3)
+# Attachments: the largest upload accepted, in bytes; the type is judged by content (subjects.attachments).
+# Set the reverse proxy's request-size limit to match (e.g. nginx client_max_body_size 11m).
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# Restricted subjects: how long a break-glass access lasts, in minutes.
+BREAK_GLASS_MINUTES = env.int("BREAK_GLASS_MINUTES", default=60)
 # DPA 2018 s.62: whether a justification is mandatory on consultations.
 AUDIT_JUSTIFICATION_REQUIRED = env.bool("AUDIT_JUSTIFICATION_REQUIRED", default=False)
+
+# Follow-ups and reminders (interventions.followups / interventions.reminders).
+# Months after an approved disposal when re-offending is checked: any of 3, 6 and 12.
+REOFFENDING_CHECK_MONTHS = env.list("REOFFENDING_CHECK_MONTHS", cast=int, default=[3, 6, 12])
+# Days from a case becoming active to its first supervisory review, and from an intervention's start to its review.
+SUPERVISORY_REVIEW_DAYS = env.int("SUPERVISORY_REVIEW_DAYS", default=28)
+INTERVENTION_REVIEW_DAYS = env.int("INTERVENTION_REVIEW_DAYS", default=28)
+# Local hour (Europe/London) from which the daily digest goes out, on working days only.
+DIGEST_HOUR = env.int("DIGEST_HOUR", default=7)
+# Digests on working days only (England and Wales); false for a team that works weekends and bank holidays.
+DIGEST_WORKING_DAYS_ONLY = env.bool("DIGEST_WORKING_DAYS_ONLY", default=True)
+# Working days overdue before a follow-up escalates to the sergeants of the case's force.
+ESCALATION_WORKING_DAYS = env.int("ESCALATION_WORKING_DAYS", default=3)
+# Working days a submitted disposal may wait before it escalates to the force's inspectors.
+APPROVAL_ESCALATION_WORKING_DAYS = env.int("APPROVAL_ESCALATION_WORKING_DAYS", default=5)
+# The site's address as users reach it: links in emails are built on it.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+
+# Quarterly returns shared outside policing hide counts from 1 to this value - 1
+# (0 is shown); secondary suppression stops totals revealing a hidden cell.
+RETURN_SUPPRESSION_THRESHOLD = env.int("RETURN_SUPPRESSION_THRESHOLD", default=5)
 
 # ------------------------------------------------------------------------------
 # Logging: to stdout, never personal data.
@@ -296,5 +329,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

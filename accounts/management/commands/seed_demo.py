@@ -6,7 +6,12 @@ from django.utils.module_loading import import_string
 
 # Each app adds its demo data here, in dependency order. A seeder takes
 # ``rng`` (random.Random) and returns nothing; it must be idempotent.
-APP_SEEDERS: list[str] = []
+APP_SEEDERS: list[str] = [
+    "subjects.demo.seed",
+    "interventions.demo.seed",
+    "partners.demo.seed",
+    "outreach.demo.seed",
+]
 
 
 class Command(BaseCommand):
