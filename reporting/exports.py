@@ -11,14 +11,11 @@ import io
 from django.conf import settings
 from openpyxl import Workbook
 
+from outreach.exports import csv_safe
+
 from .suppression import SUPPRESSED
 
 HEADER = ["period", "scope", "measure", "breakdown", "value"]
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_text(value: str) -> str:
-    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
 
 
 def display_value(row: dict) -> str | int | float:
@@ -37,7 +34,7 @@ def csv_bytes(rows: list[dict], *, marking: str | None = None) -> bytes:
     writer.writerow([f"# {marking or settings.PROTECTIVE_MARKING}"])
     writer.writerow(HEADER)
     for values in tidy_rows(rows):
-        writer.writerow([safe_text(v) if isinstance(v, str) else v for v in values])
+        writer.writerow([csv_safe(v) for v in values])
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -48,7 +45,7 @@ def xlsx_bytes(rows: list[dict], *, marking: str | None = None) -> bytes:
     sheet.append(HEADER)
     for values in tidy_rows(rows):
         # openpyxl writes strings as strings, but Excel still evaluates "=…" typed later: neutralise it anyway.
-        sheet.append([safe_text(v) if isinstance(v, str) else v for v in values])
+        sheet.append([csv_safe(v) for v in values])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
