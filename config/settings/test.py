@@ -21,3 +21,7 @@ WHITENOISE_AUTOREFRESH = True
 # Tasks run in-process during tests whatever the environment says; a test that
 # needs the real broker (CELERY_BROKER_URL in CI) says so and talks to it itself.
 CELERY_TASK_ALWAYS_EAGER = True
+
+# Each test process keeps its own cache: parallel workers (pytest-xdist) sharing
+# one Redis would see each other's cached counts and clears.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
