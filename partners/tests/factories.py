@@ -6,6 +6,7 @@ import factory
 from django.utils import timezone
 
 from accounts.models import Force
+from accounts.tests.factories import PlainName
 from interventions.models import InterventionStatus, InterventionType
 from interventions.tests.factories import InterventionFactory, active_case_of
 from partners.models import (
@@ -52,7 +53,7 @@ class PartnerContactFactory(factory.django.DjangoModelFactory):
         model = PartnerContact
 
     partner = factory.SubFactory(PartnerFactory)
-    name = factory.Faker("name", locale="en_GB")
+    name = PlainName("name", locale="en_GB")
     role = "Designated safeguarding lead"
     email = factory.Sequence(lambda n: f"contact{n}@example.org")
     phone = "0121 496 0000"

@@ -6,7 +6,7 @@ import factory
 from django.utils import timezone
 
 from accounts.models import Force
-from accounts.tests.factories import UserFactory
+from accounts.tests.factories import PlainName, UserFactory
 from subjects.matching import identifier_key, name_key
 from subjects.models import (
     Association,
@@ -36,8 +36,8 @@ class SubjectFactory(factory.django.DjangoModelFactory):
 
     force = factory.LazyFunction(lambda: Force.objects.get(code="WM"))
     reference = factory.Sequence(lambda n: f"TS-2026-{n:05d}")
-    first_name = factory.Faker("first_name", locale="en_GB")
-    last_name = factory.Faker("last_name", locale="en_GB")
+    first_name = PlainName("first_name", locale="en_GB")
+    last_name = PlainName("last_name", locale="en_GB")
     name_key = factory.LazyAttribute(lambda o: name_key(f"{o.first_name} {o.last_name}"))
     date_of_birth = factory.LazyFunction(lambda: date(2010, 5, 17))
     created_by = factory.SubFactory(UserFactory)
@@ -86,7 +86,7 @@ class ContactFactory(factory.django.DjangoModelFactory):
         model = Contact
 
     subject = factory.SubFactory(SubjectFactory)
-    name = factory.Faker("name", locale="en_GB")
+    name = PlainName("name", locale="en_GB")
     relationship = "parent"
     phone = "07700 900123"
 
