@@ -12,6 +12,7 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -49,6 +50,7 @@ SETTING_DEFAULTS = {
     "ESCALATION_WORKING_DAYS": 3,
     "APPROVAL_ESCALATION_WORKING_DAYS": 5,
     "SITE_URL": "http://127.0.0.1:8000",
+    "AGREEMENT_REMINDER_DAYS": 60,
 }
 
 
@@ -115,6 +117,33 @@ def on_intervention_moved(intervention: Intervention) -> None:
         _pending(case).filter(kind=FollowUpKind.INTERVENTION_REVIEW).update(status=FollowUpStatus.CANCELLED)
 
 
+def on_agreement_saved(agreement) -> None:
+    """A signed agreement with an expiry date owes its relationship owner a renewal check ``AGREEMENT_REMINDER_DAYS``
+    before it expires; a new expiry date moves that check, and ending the agreement (or removing the date) cancels it.
+    """
+    from partners.models import AgreementStatus
+
+    pending = FollowUp.objects.filter(
+        agreement=agreement, kind=FollowUpKind.AGREEMENT_EXPIRY, status=FollowUpStatus.DUE
+    ).order_by("id")
+    if agreement.status != AgreementStatus.SIGNED or not agreement.expires_on:
+        pending.update(status=FollowUpStatus.CANCELLED)
+        return
+    due = agreement.expires_on - timedelta(days=setting("AGREEMENT_REMINDER_DAYS"))
+    owner_id = agreement.partner.relationship_owner_id
+    pending.exclude(due_date=due).update(status=FollowUpStatus.CANCELLED)
+    followup, created = FollowUp.objects.get_or_create(
+        agreement=agreement,
+        kind=FollowUpKind.AGREEMENT_EXPIRY,
+        due_date=due,
+        defaults={"assignee_id": owner_id},
+    )
+    if not created and followup.status != FollowUpStatus.DONE:
+        FollowUp.objects.filter(pk=followup.pk).update(status=FollowUpStatus.DUE, assignee_id=owner_id)
+    if created and due <= timezone.localdate():
+        _remind_soon(followup)
+
+
 def reoffending_check_months() -> list[int]:
     months = list(setting("REOFFENDING_CHECK_MONTHS"))
     unknown = set(months) - set(REOFFENDING_KIND_BY_MONTHS)
@@ -164,12 +193,17 @@ def today() -> date:
 
 
 def followup_list_visible(user: User):
-    """Follow-ups on cases ``user`` may see (other forces and hidden restricted records excluded)."""
+    """Follow-ups on cases ``user`` may see (other forces and hidden restricted records excluded).
+
+    A follow-up without a case (an agreement's expiry) is visible to those who may see the agreement's partner.
+    """
+    from partners.selectors import partner_list_visible
     from subjects.selectors import case_list_visible
 
-    return FollowUp.objects.filter(case__in=case_list_visible(user)).select_related(
-        "case__subject", "case__force", "assignee", "completed_by"
-    )
+    return FollowUp.objects.filter(
+        Q(case__in=case_list_visible(user))
+        | Q(case__isnull=True, agreement__partner__in=partner_list_visible(user).values("pk"))
+    ).select_related("case__subject", "case__force", "agreement__partner", "assignee", "completed_by")
 
 
 def followup_list_mine(user: User):

@@ -257,6 +257,10 @@ class FollowUp(models.Model):
 
     # Null only for checks that belong to no case (data sharing agreement expiry).
     case = models.ForeignKey(Case, on_delete=models.PROTECT, null=True, blank=True, related_name="followups")
+    # Set only for a data sharing agreement's expiry (then ``case`` is null).
+    agreement = models.ForeignKey(
+        "partners.DataSharingAgreement", on_delete=models.CASCADE, null=True, blank=True, related_name="followups"
+    )
     kind = models.CharField(max_length=20, choices=FollowUpKind.choices)
     due_date = models.DateField()
     assignee = models.ForeignKey(
@@ -280,6 +284,11 @@ class FollowUp(models.Model):
         constraints = [
             # A rule run twice cannot owe the same check twice.
             models.UniqueConstraint(fields=["case", "kind", "due_date"], name="followup_once_per_case_kind_due"),
+            models.UniqueConstraint(
+                fields=["agreement", "kind", "due_date"],
+                condition=Q(agreement__isnull=False),
+                name="followup_once_per_agreement_kind_due",
+            ),
             models.CheckConstraint(condition=Q(status__in=FollowUpStatus.values), name="followup_status_valid"),
             models.CheckConstraint(condition=Q(kind__in=FollowUpKind.values), name="followup_kind_valid"),
             models.CheckConstraint(

@@ -46,6 +46,11 @@ from .models import (
     ReminderPreference,
 )
 
+# The reference of a follow-up without a case: "<partner name> data sharing agreement".
+AGREEMENT_SUFFIX = " data sharing agreement"
+# Looked up per row: a plain dict is much cheaper than constructing the enum member each time.
+KIND_LABELS = dict(FollowUpKind.choices)
+
 
 @dataclass
 class SweepResult:
@@ -163,16 +168,32 @@ def _notify(recipients_rows, title: Concat, url: Concat, recipient: str, now: da
 
 
 def _followup_title(prefix: str, path: str = "followup__") -> Concat:
-    """E.g. "Due: First contact for WM-2026-00042/1, due 2026-12-02": references and dates only."""
+    """E.g. "Due: First contact for WM-2026-00042/1, due 2026-12-02": references and dates only.
+
+    A follow-up without a case (an agreement's expiry) names the partner's agreement instead.
+    """
+    reference = Case(
+        When(
+            **{f"{path}case__isnull": True},
+            then=_text(F(f"{path}agreement__partner__name"), AGREEMENT_SUFFIX),
+        ),
+        default=_text(F(f"{path}case__subject__reference"), "/", _as_text(f"{path}case__number")),
+        output_field=CharField(),
+    )
     return _text(
-        prefix,
-        _label(f"{path}kind", FollowUpKind.choices),
-        " for ",
-        F(f"{path}case__subject__reference"),
-        "/",
-        _as_text(f"{path}case__number"),
-        ", due ",
-        _as_text(f"{path}due_date"),
+        prefix, _label(f"{path}kind", FollowUpKind.choices), " for ", reference, ", due ", _as_text(f"{path}due_date")
+    )
+
+
+def _followup_url(path: str = "followup__") -> Case:
+    """The follow-up's page; for a follow-up without a case, its agreement's partner page."""
+    return Case(
+        When(
+            **{f"{path}case__isnull": True},
+            then=_text(_prefix("partners:partner_detail"), _as_text(f"{path}agreement__partner_id"), "/"),
+        ),
+        default=_text(_prefix("interventions:followup_detail"), _as_text(f"{path}id"), "/"),
+        output_field=CharField(),
     )
 
 
@@ -194,8 +215,7 @@ def _remind_due(today: date, now: datetime, token: str, only=None) -> tuple[int,
     if not claimed:
         return 0, 0
     fresh = Reminder.objects.filter(sweep_token=token, kind=ReminderKind.DUE)
-    url = _text(_prefix("interventions:followup_detail"), _as_text("followup_id"), "/")
-    sent = _notify(fresh, _followup_title("Due: "), url, "followup__assignee_id", now)
+    sent = _notify(fresh, _followup_title("Due: "), _followup_url(), "followup__assignee_id", now)
     return claimed, sent
 
 
@@ -271,7 +291,7 @@ def _mail_escalations(token: str) -> int:
     pairs, recipient = _escalated(token, ReminderKind.ESCALATION, Role.SERGEANT)
     fields = ("followup__case__subject__reference", "followup__case__number", "followup__kind", "day", "followup_id")
     for user_id, reference, number, kind, due, pk in pairs.values_list(recipient, *fields):
-        items[user_id].append(Item(f"{reference}/{number}", FollowUpKind(kind).label, due, followup_path(pk)))
+        items[user_id].append(Item(f"{reference}/{number}", KIND_LABELS[kind], due, followup_path(pk)))
     disposal_path = _path_maker("interventions:disposal_detail")
     pairs, recipient = _escalated(token, ReminderKind.APPROVAL_ESCALATION, Role.INSPECTOR)
     fields = ("disposal__case__subject__reference", "disposal__case__number", "day", "disposal_id")
@@ -313,15 +333,28 @@ def digests_send(*, now: datetime, token: str | None = None) -> int:
 def _owed_by_user(today: date, user_ids: list[int]) -> dict[int, list[Item]]:
     owed: dict[int, list[Item]] = defaultdict(list)
     path = _path_maker("interventions:followup_detail")
+    partner_path = _path_maker("partners:partner_detail")
     rows = (
         FollowUp.objects.filter(status=FollowUpStatus.DUE, due_date__lte=today, assignee_id__in=user_ids)
         .order_by("due_date", "id")
-        .values("assignee_id", "kind", "due_date", "pk", "case__subject__reference", "case__number")
+        .values_list(
+            "assignee_id",
+            "kind",
+            "due_date",
+            "pk",
+            "case_id",
+            "case__subject__reference",
+            "case__number",
+            "agreement__partner_id",
+            "agreement__partner__name",
+        )
     )
-    for row in rows:
-        reference = f"{row['case__subject__reference']}/{row['case__number']}"
-        item = Item(reference, FollowUpKind(row["kind"]).label, row["due_date"], path(row["pk"]))
-        owed[row["assignee_id"]].append(item)
+    for assignee_id, kind, due, pk, case_id, reference, number, partner_id, partner_name in rows:
+        if case_id is None:
+            item = Item(f"{partner_name}{AGREEMENT_SUFFIX}", KIND_LABELS[kind], due, partner_path(partner_id))
+        else:
+            item = Item(f"{reference}/{number}", KIND_LABELS[kind], due, path(pk))
+        owed[assignee_id].append(item)
     return owed
 
 
@@ -352,7 +385,9 @@ def _message(user: User, subject: str, template: str, items: list[Item], today: 
         f"\n  {site}{item.path}"
         for item in items
     ]
-    body = render_to_string(template, {"user": user, "lines": lines, "site_url": site, "today": today})
+    # The template loops over its lines: given them as one block, it renders once rather than once per item.
+    block = ["\n".join(lines)] if lines else []
+    body = render_to_string(template, {"user": user, "lines": block, "site_url": site, "today": today})
     return EmailMessage(subject=subject, body=body, to=[user.email])
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from accounts.models import Force, User
 from audit.models import Operation
 from audit.services import access_event_record
+from interventions.followups import on_agreement_saved
 from interventions.models import Intervention
 from interventions.services import intervention_plan
 from subjects.matching import name_key
@@ -218,6 +219,7 @@ def agreement_add(*, partner: Partner, by: User, fields: dict, request=None) -> 
     agreement = DataSharingAgreement(partner=partner, **fields)
     agreement.full_clean()
     agreement.save()
+    on_agreement_saved(agreement)
     _log(request, by, Operation.COLLECTION, "data_sharing_agreement", agreement.pk, partner.forces.all())
     return agreement
 
@@ -227,7 +229,9 @@ def agreement_update(
     *, agreement: DataSharingAgreement, by: User, expected_version: int, changes: dict, request=None
 ) -> DataSharingAgreement:
     current = _locked(DataSharingAgreement, agreement, expected_version)
-    return _update(current, changes, by, request, "data_sharing_agreement", current.partner.forces.all())
+    _update(current, changes, by, request, "data_sharing_agreement", current.partner.forces.all())
+    on_agreement_saved(current)
+    return current
 
 
 # ------------------------------------------------------------------------------

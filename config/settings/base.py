@@ -305,6 +305,8 @@ REOFFENDING_CHECK_MONTHS = env.list("REOFFENDING_CHECK_MONTHS", cast=int, defaul
 # Days from a case becoming active to its first supervisory review, and from an intervention's start to its review.
 SUPERVISORY_REVIEW_DAYS = env.int("SUPERVISORY_REVIEW_DAYS", default=28)
 INTERVENTION_REVIEW_DAYS = env.int("INTERVENTION_REVIEW_DAYS", default=28)
+# Days before a signed data sharing agreement expires when its renewal follow-up falls due.
+AGREEMENT_REMINDER_DAYS = env.int("AGREEMENT_REMINDER_DAYS", default=60)
 # Local hour (Europe/London) from which the daily digest goes out, on working days only.
 DIGEST_HOUR = env.int("DIGEST_HOUR", default=7)
 # Digests on working days only (England and Wales); false for a team that works weekends and bank holidays.
