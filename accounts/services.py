@@ -2,15 +2,18 @@
 
 import secrets
 from io import BytesIO
+from uuid import uuid4
 
 import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.contrib import auth
 from django.contrib.sessions.backends.base import SessionBase
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -20,6 +23,7 @@ from audit.models import Operation
 from audit.services import access_event_record
 
 from .models import User, UserSession
+from .selectors import NOTIFICATIONS_GENERATION_KEY, unread_count_key
 
 _TOTP_NAME = "Authenticator app"
 _BACKUP_NAME = "Backup codes"
@@ -187,17 +191,22 @@ def notification_send(*, recipients, title: str, url: str = "") -> int:
 
     rows = [Notification(recipient=user, title=title, url=url) for user in {u.pk: u for u in recipients}.values()]
     Notification.objects.bulk_create(rows)
+    if rows:
+        notifications_changed()
     return len(rows)
 
 
-def notifications_mark_read(*, user: User, ids=None) -> int:
-    from django.core.cache import cache
-    from django.utils import timezone
+def notifications_changed() -> None:
+    """Once this transaction commits, every cached unread count goes stale (see ``notification_unread_count``)."""
+    transaction.on_commit(lambda: cache.set(NOTIFICATIONS_GENERATION_KEY, uuid4().hex, timeout=None))
 
+
+def notifications_mark_read(*, user: User, ids=None) -> int:
     from .models import Notification
 
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if ids is not None:
         unread = unread.filter(id__in=ids)
-    cache.delete(f"notifications:unread:{user.pk}")
-    return unread.update(read_at=timezone.now())
+    updated = unread.update(read_at=timezone.now())
+    transaction.on_commit(lambda: cache.delete(unread_count_key(user.pk)))
+    return updated

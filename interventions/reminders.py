@@ -24,13 +24,14 @@ from uuid import uuid4
 
 from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
-from django.db.models import Case, CharField, DateTimeField, Exists, F, OuterRef, Value, When
+from django.db.models import Case, CharField, DateTimeField, Exists, F, OuterRef, Q, Value, When
 from django.db.models.functions import Cast, Concat
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Notification, Role, User
+from accounts.services import notifications_changed
 from subjects.workdays import is_working_day
 
 from .followups import setting
@@ -46,8 +47,6 @@ from .models import (
     ReminderPreference,
 )
 
-# The reference of a follow-up without a case: "<partner name> data sharing agreement".
-AGREEMENT_SUFFIX = " data sharing agreement"
 # Looked up per row: a plain dict is much cheaper than constructing the enum member each time.
 KIND_LABELS = dict(FollowUpKind.choices)
 
@@ -164,18 +163,22 @@ def _notify(recipients_rows, title: Concat, url: Concat, recipient: str, now: da
         url=url,
         created_at=Value(now, output_field=DateTimeField()),
     )
-    return _insert_select(Notification, ["recipient", "title", "url", "created_at"], rows)
+    sent = _insert_select(Notification, ["recipient", "title", "url", "created_at"], rows)
+    if sent:
+        notifications_changed()
+    return sent
 
 
 def _followup_title(prefix: str, path: str = "followup__") -> Concat:
     """E.g. "Due: First contact for WM-2026-00042/1, due 2026-12-02": references and dates only.
 
-    A follow-up without a case (an agreement's expiry) names the partner's agreement instead.
+    A follow-up without a case (an agreement's expiry) names the partner instead: "Due: Data sharing agreement
+    expiry for Synthetic Academy, due 2027-01-04".
     """
     reference = Case(
         When(
             **{f"{path}case__isnull": True},
-            then=_text(F(f"{path}agreement__partner__name"), AGREEMENT_SUFFIX),
+            then=F(f"{path}agreement__partner__name"),
         ),
         default=_text(F(f"{path}case__subject__reference"), "/", _as_text(f"{path}case__number")),
         output_field=CharField(),
@@ -235,11 +238,18 @@ def _escalated(token: str, kind: str, role: str):
     """One row per (reminder of ``kind`` this sweep inserted, active ``role`` user covering the case's force).
 
     Starting from the sweep's own reminders (indexed by token) keeps the join small whatever the table sizes.
+    Nobody is escalated to about their own work: a sergeant holding an overdue follow-up had its reminder
+    already, and an inspector who proposed a disposal cannot be the one to decide it.
     """
+    owner = "followup__assignee_id" if kind == ReminderKind.ESCALATION else "disposal__proposed_by_id"
     path = "followup__case__force__users__" if kind == ReminderKind.ESCALATION else "disposal__case__force__users__"
-    return Reminder.objects.filter(
-        sweep_token=token, kind=kind, **{f"{path}role": role, f"{path}is_active": True}
-    ), f"{path}id"
+    pairs = Reminder.objects.filter(
+        ~Q(**{owner: F(f"{path}id")}),
+        sweep_token=token,
+        kind=kind,
+        **{f"{path}role": role, f"{path}is_active": True},
+    )
+    return pairs, f"{path}id"
 
 
 def _escalate_overdue(today: date, now: datetime, token: str) -> tuple[int, int]:
@@ -351,7 +361,7 @@ def _owed_by_user(today: date, user_ids: list[int]) -> dict[int, list[Item]]:
     )
     for assignee_id, kind, due, pk, case_id, reference, number, partner_id, partner_name in rows:
         if case_id is None:
-            item = Item(f"{partner_name}{AGREEMENT_SUFFIX}", KIND_LABELS[kind], due, partner_path(partner_id))
+            item = Item(partner_name, KIND_LABELS[kind], due, partner_path(partner_id))
         else:
             item = Item(f"{reference}/{number}", KIND_LABELS[kind], due, path(pk))
         owed[assignee_id].append(item)

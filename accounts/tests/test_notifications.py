@@ -4,7 +4,8 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Notification
-from accounts.services import notification_send
+from accounts.selectors import notification_unread_count
+from accounts.services import notification_send, notifications_mark_read
 
 from .factories import UserFactory
 
@@ -43,3 +44,30 @@ def test_the_list_costs_the_same_queries_for_5_and_50(client_for, officer, rows,
     # session, user, OTP device, count for the paginator, the page
     with django_assert_num_queries(5):
         assert client.get(reverse("accounts:notifications")).status_code == 200
+
+
+def test_the_bell_counts_once_then_answers_from_the_cache(officer, django_assert_num_queries):
+    notification_send(recipients=[officer], title="one")
+    assert notification_unread_count(officer) == 1
+
+    with django_assert_num_queries(0):
+        assert notification_unread_count(officer) == 1
+
+
+def test_the_bell_is_never_behind_a_new_notification(officer, django_capture_on_commit_callbacks):
+    assert notification_unread_count(officer) == 0
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notification_send(recipients=[UserFactory(), officer], title="one")
+
+    assert notification_unread_count(officer) == 1
+
+
+def test_the_bell_is_never_behind_marking_read(officer, django_capture_on_commit_callbacks):
+    notification_send(recipients=[officer], title="one")
+    assert notification_unread_count(officer) == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications_mark_read(user=officer)
+
+    assert notification_unread_count(officer) == 0

@@ -104,7 +104,7 @@ def test_the_sweep_reminds_the_owner_once_with_the_partner_and_its_page(officer,
 
     assert (first.reminders, second.reminders, first.escalations) == (1, 0, 0)
     [note] = Notification.objects.filter(recipient=officer)
-    assert note.title == f"Due: Data sharing agreement expiry for Synthetic Academy data sharing agreement, due {due}"
+    assert note.title == f"Due: Data sharing agreement expiry for Synthetic Academy, due {due}"
     assert note.url == reverse("partners:partner_detail", args=[partner.pk])
 
 
@@ -118,7 +118,7 @@ def test_the_digest_lists_the_agreement_by_partner_name(officer, force_a, mailou
     reminders.reminders_sweep(now=timezone.make_aware(datetime.combine(day, time(12, 0))))
 
     [digest] = [m for m in mailoutbox if m.to == [officer.email] and m.subject.startswith("Follow-ups due")]
-    assert "Synthetic Academy data sharing agreement" in digest.body
+    assert "- Synthetic Academy: Data sharing agreement expiry, due" in digest.body
     assert reverse("partners:partner_detail", args=[partner.pk]) in digest.body
     assert agreement.document_reference not in digest.subject
 

@@ -92,6 +92,19 @@ def test_a_follow_up_overdue_by_three_working_days_escalates_to_the_sergeant_onc
     assert case.reference in escalation_mails[0].body
 
 
+def test_a_sergeant_is_not_escalated_to_about_their_own_overdue_follow_up(case, sergeant, force_a):
+    other_sergeant = UserFactory(role=Role.SERGEANT, home_force=force_a)
+    FollowUpFactory(case=case, due_date=FRIDAY_BEFORE, assignee=sergeant)
+
+    result = reminders.reminders_sweep(now=MORNING)
+
+    assert result.escalations == 1
+    assert _notes(sergeant) == [f"Due: First contact for {case.reference}, due 2026-11-27"]
+    assert _notes(other_sergeant) == [f"Overdue: First contact for {case.reference}, due 2026-11-27"]
+    escalated_to = {tuple(m.to) for m in mail.outbox if "escalated" in m.subject}
+    assert escalated_to == {(other_sergeant.email,)}
+
+
 def test_it_does_not_escalate_to_a_sergeant_of_another_force(case_b, personas, sergeant):
     FollowUpFactory(case=case_b, due_date=FRIDAY_BEFORE)
 
@@ -119,6 +132,17 @@ def test_an_approval_waiting_too_long_escalates_to_the_inspector(case, inspector
     assert _notes(inspector) == [f"Approval waiting: disposal for {case.reference}, submitted 2026-11-24"]
     assert Notification.objects.get(recipient=inspector).url == f"/casework/disposals/{disposal.pk}/"
     assert _notes(sergeant) == []
+
+
+def test_an_inspector_is_not_escalated_to_about_a_disposal_they_proposed(case, inspector, force_a):
+    other_inspector = UserFactory(role=Role.INSPECTOR, home_force=force_a)
+    submitted = datetime(2026, 11, 24, 10, 0, tzinfo=LONDON)
+    DisposalFactory(case=case, status=DisposalStatus.SUBMITTED, submitted_at=submitted, proposed_by=inspector)
+
+    reminders.reminders_sweep(now=MORNING)
+
+    assert _notes(inspector) == []
+    assert _notes(other_inspector) == [f"Approval waiting: disposal for {case.reference}, submitted 2026-11-24"]
 
 
 def test_the_digest_lists_references_dates_and_links_but_no_names_or_narratives(case, officer):
