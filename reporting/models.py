@@ -62,10 +62,17 @@ class QuarterlyReturn(models.Model):
     class Meta:
         ordering = ["-financial_year", "-quarter", "force__code", "external", "-version"]
         constraints = [
+            # Two partial constraints rather than one with NULLS NOT DISTINCT, which SQLite lacks: a regional
+            # return (no force) is unique per quarter, version and audience on both databases.
             models.UniqueConstraint(
                 fields=["financial_year", "quarter", "force", "external", "version"],
+                condition=Q(force__isnull=False),
                 name="return_version_unique",
-                nulls_distinct=False,
+            ),
+            models.UniqueConstraint(
+                fields=["financial_year", "quarter", "external", "version"],
+                condition=Q(force__isnull=True),
+                name="return_region_version_unique",
             ),
             models.CheckConstraint(condition=Q(quarter__range=(1, 4)), name="return_quarter_1_to_4"),
             models.CheckConstraint(

@@ -1,10 +1,13 @@
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 
 from outreach.quarters import FinancialQuarter
 from reporting.models import ReturnFrozen, ReturnStatus
 from reporting.services import return_diff, return_request, return_submit, return_submitted_before
 from subjects.tests.factories import CaseFactory, SubjectFactory
+
+from .factories import QuarterlyReturnFactory
 
 pytestmark = pytest.mark.django_db
 Q1 = FinancialQuarter(2026, 1)
@@ -63,3 +66,13 @@ def test_an_external_return_suppresses_small_numbers(personas, force_a, django_c
     rows = {(r["measure"], r["breakdown"]): r for r in made.figures["rows"]}
     assert rows[("referrals_by_source", "Total")]["suppressed"]
     assert made.figures["threshold"] == 5
+
+
+@pytest.mark.parametrize("scope", ["region", "force"])
+def test_the_database_refuses_a_second_return_with_the_same_version(scope, force_a):
+    force = force_a if scope == "force" else None
+    QuarterlyReturnFactory(force=force, version=3)
+    QuarterlyReturnFactory(force=force, version=3, external=True)  # the external version is another series
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        QuarterlyReturnFactory(force=force, version=3)
