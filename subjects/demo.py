@@ -252,19 +252,34 @@ _PATHS = {
 }
 
 
+# Days after the previous move that each move of a demo case's history happens.
+_STEP_DAYS = {
+    CaseStatus.NEW: (0, 0),
+    CaseStatus.TRIAGE: (1, 3),
+    CaseStatus.ACTIVE: (2, 8),
+    CaseStatus.DECLINED: (2, 8),
+    CaseStatus.CLOSED: (30, 150),
+}
+
+
 def _history(rng, case, officer, status, referral):
-    previous = ""
+    """The case's moves, dated from its referral (never after now), so that returns count them in their quarters."""
+    previous, day, now = "", referral, timezone.now()
+    at = now
     for to_status in [CaseStatus.NEW, *_PATHS[status]]:
-        CaseStatusChange.objects.create(
+        day += timedelta(days=rng.randint(*_STEP_DAYS[to_status]))
+        at = min(timezone.make_aware(datetime.combine(day, time(hour=rng.randint(9, 16)))), now)
+        change = CaseStatusChange.objects.create(
             case=case, from_status=previous, to_status=to_status, by=officer, reason="Synthetic demo history"
         )
+        CaseStatusChange.objects.filter(pk=change.pk).update(at=at)  # ``at`` is set on insert: backdate it
         previous = to_status
     if status == CaseStatus.CLOSED:
         Case.objects.filter(pk=case.pk).update(
             closure_reason=ClosureReason.DIVERSION_COMPLETED,
             closure_rationale="Completed the programme (demo).",
             triage_rationale="Suitable for diversion (demo).",
-            closed_at=timezone.now(),
+            closed_at=at,
         )
     elif status in (CaseStatus.ACTIVE, CaseStatus.DECLINED):
         Case.objects.filter(pk=case.pk).update(triage_rationale="Triage decision (demo).")
