@@ -62,6 +62,8 @@ def render_pdf(*, rows: list[dict], title: str, scope_code: str, external: bool,
     The layout is what keeps this fast: WeasyPrint's cost grows with boxes,
     lines of text and SVG text nodes, so every figure is printed once (forces
     side by side as columns), rows that are zero in every scope are left out,
+    a row's figures share one cell (set in a monospaced font, padded into
+    aligned columns: half the cells of a cell per figure, and half the time),
     tables use a fixed layout and charts are few and have few text nodes.
     """
     context = pdf_document_context(rows=rows, title=title, scope_code=scope_code, external=external)
@@ -90,7 +92,8 @@ def pdf_document_context(*, rows: list[dict], title: str, scope_code: str, exter
         "scopes": scopes,
         "scope_sections": [_scope_section(scope, by_measure) for scope in scopes],
         "tables": [_cross_table(code, measure_rows, codes) for code, measure_rows in by_measure.items()],
-        "column_width": round(52 / max(len(codes), 1), 2),
+        "scope_columns": figure_columns([scope["code"] for scope in scopes]),
+        "headline_columns": figure_columns(HEADLINE_COLUMNS),
         "is_region": scope_code == REGION,
         "definitions": measures_in_order(),
         "suppressed_marker": SUPPRESSED,
@@ -109,7 +112,8 @@ def _scope_section(scope: dict, by_measure: dict) -> dict:
         for r in measure_rows:
             if r["scope"] == code and (r["breakdown"] == TOTAL or (r["row"] == TOTAL and r["col"] == TOTAL)):
                 label = f"{r['measure_label']}: {r['breakdown']}"
-                headlines.append({"label": r["measure_label"], "value": _shown(r), "change": changes.get(label, "")})
+                figures = figure_columns([_shown(r), changes.get(label, "")])
+                headlines.append({"label": r["measure_label"], "figures": figures})
     targets = [r for r in by_measure.get("targets", []) if r["scope"] == code]
     return {**scope, "headlines": headlines, "chart": _targets_chart(targets) if targets else None}
 
@@ -126,7 +130,7 @@ def _cross_table(code: str, rows: list[dict], scopes: list[str]) -> dict:
             dropped += 1
             continue
         shown = [_shown(cells[s]) if s in cells else "" for s in scopes]
-        lines.append({"breakdown": breakdown, "values": shown, "total": breakdown == TOTAL})
+        lines.append({"breakdown": breakdown, "figures": figure_columns(shown), "total": breakdown == TOTAL})
     return {
         "code": code,
         "label": rows[0]["measure_label"],
@@ -134,6 +138,19 @@ def _cross_table(code: str, rows: list[dict], scopes: list[str]) -> dict:
         "lines": lines,
         "dropped": dropped,
     }
+
+
+# The headline tables' figure columns: this quarter's figure and its change on the quarter before.
+HEADLINE_COLUMNS = ("Quarter", "Change")
+FIGURE_WIDTH = 8
+
+
+def figure_columns(values) -> str:
+    """``values`` right-aligned in columns of ``FIGURE_WIDTH`` characters, for one monospaced cell.
+
+    Every column has the same width whatever the figure, so the columns of every row (and of the header) line up.
+    """
+    return "".join(f"{value!s:>{FIGURE_WIDTH}}" for value in values)
 
 
 def pdf_context(*, rows: list[dict], title: str, scope_code: str, external: bool) -> dict:

@@ -13,7 +13,7 @@ from outreach.models import Product
 from outreach.quarters import FinancialQuarter
 from outreach.tests.factories import LessonLearntFactory, OutreachEventFactory
 from reporting import exports
-from reporting.pdf import FetchRefused, StaticOnlyFetcher, render_pdf
+from reporting.pdf import FIGURE_WIDTH, FetchRefused, StaticOnlyFetcher, figure_columns, render_pdf
 from reporting.services import return_figures
 from subjects.models import VulnerabilityFlag
 from subjects.tests.factories import CaseFactory, SubjectFactory
@@ -112,3 +112,11 @@ def test_the_fetcher_serves_the_apps_own_static_files():
     response = StaticOnlyFetcher().fetch("static:/static/css/app.css")
 
     assert response is not None
+
+
+def test_a_rows_figures_are_padded_into_columns_that_line_up_from_row_to_row():
+    rows = [figure_columns(["WM", "ST", "region"]), figure_columns([12345, "[c]", -3]), figure_columns(["n/a", 0, 7.5])]
+
+    assert {len(row) for row in rows} == {3 * FIGURE_WIDTH}
+    assert rows[1] == "   12345     [c]      -3"
+    assert [row.split() for row in rows] == [["WM", "ST", "region"], ["12345", "[c]", "-3"], ["n/a", "0", "7.5"]]
