@@ -3,13 +3,12 @@
 The issue's target: the first sweep within 2 s on the project's machine.
 """
 
-import os
 import sys
-import tempfile
 import time
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
+
+from benchmarks.scratch import scratch_database
 
 FOLLOW_UPS = 20_000
 CASES_PER_SUBJECT = 10
@@ -37,40 +36,6 @@ def main() -> None:
         )
         if again.reminders or again.escalations or again.notifications or again.digests:
             sys.exit("the second sweep created something: reminders are not idempotent")
-
-
-@contextmanager
-def scratch_database():
-    """Point Django at a database of the benchmark's own for the duration, and remove it afterwards."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith(("postgres://", "postgresql://")):
-        with _postgres_scratch(url) as scratch_url:
-            os.environ["DATABASE_URL"] = scratch_url
-            yield "PostgreSQL"
-        return
-    with tempfile.TemporaryDirectory() as directory:
-        os.environ["DATABASE_URL"] = f"sqlite:///{directory}/bench.sqlite3"
-        yield "SQLite"
-
-
-@contextmanager
-def _postgres_scratch(url: str):
-    import psycopg
-    from psycopg import sql
-
-    base, _, name = url.rpartition("/")
-    scratch = f"{name.split('?')[0] or 'prevent_protect'}_bench_{os.getpid()}"
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(scratch)))
-    try:
-        yield f"{base}/{scratch}"
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
-            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(scratch)))
 
 
 def seed() -> None:

@@ -66,7 +66,8 @@ STEP_HOURS = ((8, 10), (11, 13), (14, 17))
 ENDED_INTERVENTIONS = [InterventionStatus.COMPLETED, InterventionStatus.WITHDRAWN, InterventionStatus.DECLINED]
 
 
-def seed(*, rng: random.Random) -> None:
+def seed(*, rng: random.Random, scale: int = 1) -> None:
+    """Interventions and disposals for every demo case that has none (``scale`` is met by the number of cases)."""
     sergeant = User.objects.filter(username="sergeant", role=Role.SERGEANT).first()
     inspector = User.objects.filter(username="inspector", role=Role.INSPECTOR).first()
     intervention_types = list(InterventionType.objects.filter(active=True))

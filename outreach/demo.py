@@ -195,7 +195,7 @@ LESSONS = (
 
 
 @transaction.atomic
-def seed(*, rng: random.Random) -> None:
+def seed(*, rng: random.Random, scale: int = 1) -> None:
     year = FinancialQuarter.current().year
     forces = {force.code: force for force in Force.objects.filter(code__in=FORCE_CODES)}
     products = {product.code: product for product in Product.objects.all()}
@@ -203,7 +203,7 @@ def seed(*, rng: random.Random) -> None:
     for code in FORCE_CODES:
         force = forces.get(code)
         presenters = list(User.objects.filter(username__in=[PRESENTERS[code], SUPERVISOR]).order_by("username"))
-        plan = [_draw_event(rng, year) for _ in range(EVENTS_PER_FORCE)]
+        plan = [_draw_event(rng, year) for _ in range(EVENTS_PER_FORCE * scale)]
         _seed_targets(rng, force, year)
         if force is not None:
             for drawn in plan:

@@ -13,7 +13,7 @@ interaction: partner, date and kind), so a second run adds nothing; the same
 """
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from django.db import transaction
@@ -37,12 +37,18 @@ from .models import (
 
 
 @transaction.atomic
-def seed(*, rng: random.Random) -> None:
+def seed(*, rng: random.Random, scale: int = 1) -> None:
+    """The catalogue's partners; with ``scale`` N, N copies of it, the copies numbered ("Oakfield Academy 2")."""
     today = timezone.localdate()
     forces = {force.code: force for force in Force.objects.filter(code__in=ALL)}
     owners = {user.username: user for user in User.objects.filter(username__in=OWNERS.values())}
     types = {t.code: t for t in InterventionType.objects.all()}
-    for spec in PARTNERS:
+    catalogue = [
+        spec if copy == 1 else replace(spec, name=f"{spec.name} {copy}")
+        for copy in range(1, scale + 1)
+        for spec in PARTNERS
+    ]
+    for spec in catalogue:
         drawn = _draw(rng, spec, today)
         covered = [forces[code] for code in spec.forces if code in forces]
         if not covered:

@@ -137,7 +137,7 @@ POSTCODES = {
 }
 
 
-def seed(*, rng: random.Random) -> None:
+def seed(*, rng: random.Random, scale: int = 1) -> None:
     forces = list(Force.objects.filter(code__in=POSTCODES).order_by("code"))
     officers = {force.code: list(User.objects.filter(role=Role.OFFICER, home_force=force)) for force in forces}
     sergeant = User.objects.filter(role=Role.SERGEANT).first()
@@ -150,7 +150,7 @@ def seed(*, rng: random.Random) -> None:
     with transaction.atomic():
         for force in forces:
             staff = officers[force.code] or [sergeant]
-            for n in range(1, SUBJECTS_PER_FORCE + 1):
+            for n in range(1, SUBJECTS_PER_FORCE * scale + 1):
                 _subject(rng, force, n, staff, sergeant, contexts, flags, activities, today)
             _bump_counter(force)
 

@@ -57,3 +57,26 @@ def test_demo_passwords_pass_the_password_rules(settings):
     from django.contrib.auth.password_validation import validate_password
 
     validate_password(settings.DEMO_PASSWORD)
+
+
+def test_a_scale_multiplies_the_volume_for_benchmarks():
+    from outreach.demo import EVENTS_PER_FORCE
+    from outreach.models import OutreachEvent
+    from partners.demo_catalogue import PARTNERS
+    from partners.models import Partner
+    from subjects.demo import SUBJECTS_PER_FORCE
+    from subjects.models import Case, Subject
+
+    call_command("seed_demo", scale=2)
+
+    assert Subject.objects.count() == Case.objects.count() == 2 * 4 * SUBJECTS_PER_FORCE
+    assert Partner.objects.count() == 2 * len(PARTNERS)
+    assert Partner.objects.filter(name=f"{PARTNERS[0].name} 2").exists()
+    # Events share natural keys (force, day, type, host): a few draws land on one that exists.
+    assert OutreachEvent.objects.count() > 1.8 * 4 * EVENTS_PER_FORCE
+
+
+@pytest.mark.parametrize("scale", [0, -1, 51])
+def test_a_scale_outside_1_to_50_is_refused(scale):
+    with pytest.raises(CommandError, match="--scale"):
+        call_command("seed_demo", scale=scale)
