@@ -2,12 +2,13 @@
 
 import hashlib
 import logging
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -52,8 +53,26 @@ def return_request(*, quarter: FinancialQuarter, scope_code: str, external: bool
 
 def return_figures(*, quarter: FinancialQuarter, scope_code: str, external: bool) -> list[dict]:
     """The rows of a return as it would be generated now (suppressed when external)."""
-    rows = figures_for_return(quarter, scope_code)
+    with one_snapshot():
+        rows = figures_for_return(quarter, scope_code)
     return suppress(rows) if external else [{**row, "suppressed": False} for row in rows]
+
+
+@contextmanager
+def one_snapshot():
+    """Every query inside sees the database as it was at the first: a return's figures agree with each other.
+
+    A return takes a few hundred queries while officers keep working; without one snapshot a case saved
+    half-way through could count in the region but in no force. On PostgreSQL a read-only REPEATABLE READ
+    transaction gives the snapshot; SQLite's read transaction does already. Inside a transaction begun
+    elsewhere, that transaction's isolation applies.
+    """
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if outermost and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield
 
 
 def return_generate(*, return_id: int) -> None:

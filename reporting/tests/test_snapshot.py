@@ -1,0 +1,55 @@
+"""A return's figures come from one snapshot of the database, whatever officers save meanwhile."""
+
+import threading
+from datetime import date
+
+import pytest
+from django.db import connection, connections
+
+from outreach.quarters import FinancialQuarter
+from reporting import figures
+from reporting.figures import TOTAL
+from reporting.services import return_figures
+from subjects.tests.factories import CaseFactory, SubjectFactory
+
+Q1 = FinancialQuarter(2026, 1)
+
+
+def _referrals(rows) -> dict[str, int]:
+    return {r["scope"]: r["value"] for r in rows if r["measure"] == "referrals_by_source" and r["breakdown"] == TOTAL}
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite lets no one write while a read transaction is open: the save would wait for the return; "
+    "the snapshot is PostgreSQL's REPEATABLE READ",
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_referral_saved_while_the_return_is_computed_counts_in_no_figure_rather_than_in_some(
+    monkeypatch, force_a, force_b
+):
+    CaseFactory(subject=SubjectFactory(force=force_a), number=1, referral_date=date(2026, 5, 1))
+    compute, done = figures.figures_for_scope, []
+
+    def save_a_referral_in_the_force_just_computed():
+        try:
+            CaseFactory(subject=SubjectFactory(force=force_b), number=1, referral_date=date(2026, 5, 2))
+        finally:
+            connections.close_all()
+
+    def and_meanwhile(scope):
+        rows = compute(scope)
+        if scope.code == force_b.code and not done:  # the first force computed; then an officer saves a referral
+            saver = threading.Thread(target=save_a_referral_in_the_force_just_computed)
+            saver.start()
+            saver.join(timeout=30)
+            done.append(scope.code)
+        return rows
+
+    monkeypatch.setattr(figures, "figures_for_scope", and_meanwhile)
+
+    totals = _referrals(return_figures(quarter=Q1, scope_code="region", external=False))
+
+    assert done == [force_b.code]
+    assert totals["region"] == sum(n for code, n in totals.items() if code != "region") == 1
+    assert _referrals(return_figures(quarter=Q1, scope_code="region", external=False))["region"] == 2
