@@ -19,6 +19,7 @@ from accounts.models import Role, User
 from subjects.models import Case, CaseStatus
 from subjects.services import age_on
 
+from .demo_followups import seed_followups
 from .models import (
     Attendance,
     Disposal,
@@ -77,6 +78,7 @@ def seed(*, rng: random.Random, scale: int = 1) -> None:
     with transaction.atomic():
         for case in _untouched_demo_cases():
             demo.case(case)
+        seed_followups(rng=rng, narrative_prefix=DEMO_NARRATIVE)
 
 
 def _untouched_demo_cases():

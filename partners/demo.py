@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Force, User
+from interventions.followups import on_agreement_saved
 from interventions.models import Intervention, InterventionType
 from subjects.matching import name_key
 from subjects.services import age_on
@@ -151,11 +152,13 @@ def _seed_agreements(partner: Partner, spec: DemoPartner, today: date) -> None:
         return
     expires = today + timedelta(days=spec.agreement_expires_in)
     status = AgreementStatus.SIGNED if expires >= today else AgreementStatus.EXPIRED
-    DataSharingAgreement.objects.get_or_create(
+    agreement, created = DataSharingAgreement.objects.get_or_create(
         partner=partner,
         document_reference=reference,
         defaults={"status": status, "signed_on": expires - timedelta(days=730), "expires_on": expires},
     )
+    if created:
+        on_agreement_saved(agreement)  # its renewal follow-up, as saving it in the app would owe
 
 
 def _link_demo_interventions(rng: random.Random) -> None:

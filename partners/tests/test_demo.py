@@ -80,3 +80,16 @@ def test_demo_interventions_that_fit_a_pathway_are_linked_to_it_once():
 
     assert linked
     assert list(Pathway.objects.filter(interventions__isnull=False).values_list("pk", "interventions__pk")) == linked
+
+
+def test_each_signed_agreement_owes_its_owner_a_renewal_follow_up_once():
+    from interventions.models import FollowUp, FollowUpKind
+
+    demo.seed(rng=random.Random(7))
+    demo.seed(rng=random.Random(7))
+
+    signed = DataSharingAgreement.objects.filter(status="signed", expires_on__isnull=False)
+    assert signed.exists()
+    for agreement in signed.select_related("partner"):
+        followup = FollowUp.objects.get(agreement=agreement, kind=FollowUpKind.AGREEMENT_EXPIRY)
+        assert followup.assignee_id == agreement.partner.relationship_owner_id
