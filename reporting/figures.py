@@ -9,6 +9,7 @@ partnership measures are one module more, loaded when the partners app is instal
 """
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -103,6 +104,20 @@ def measures_in_order() -> list[Measure]:
 
 
 # -- helpers the measure modules share ---------------------------------------------
+# Reference data read while one return is computed, by key; None outside ``figures_for_return``.
+_reference: ContextVar[dict | None] = ContextVar("return_reference_data", default=None)
+
+
+def reference(key: str, load: Callable[[], list]) -> list:
+    """Reference data (labels of types, flags, products): read once per return, not once per scope and quarter."""
+    cache = _reference.get()
+    if cache is None:
+        return load()
+    if key not in cache:
+        cache[key] = load()
+    return cache[key]
+
+
 def counts_by(queryset: QuerySet, field_name: str, labels: list[tuple[str, str]], *, total: bool = True) -> list[Cell]:
     """One grouped query: a cell per label (zeros included), plus a Total cell."""
     found = dict(queryset.order_by().values_list(field_name).annotate(n=Count("pk", distinct=True)))
@@ -154,10 +169,14 @@ def figures_for_scope(scope: Scope) -> list[dict]:
 
 def figures_for_return(quarter: FinancialQuarter, code: str) -> list[dict]:
     """A force's figures, or for the region each force's and then the regional totals."""
-    if code != REGION:
-        return figures_for_scope(scope_for(quarter, code))
-    codes = list(Force.objects.filter(active=True).order_by("code").values_list("code", flat=True))
-    return [row for each in [*codes, REGION] for row in figures_for_scope(scope_for(quarter, each))]
+    token = _reference.set({})
+    try:
+        if code != REGION:
+            return figures_for_scope(scope_for(quarter, code))
+        codes = list(Force.objects.filter(active=True).order_by("code").values_list("code", flat=True))
+        return [row for each in [*codes, REGION] for row in figures_for_scope(scope_for(quarter, each))]
+    finally:
+        _reference.reset(token)
 
 
 def _rows(scope: Scope) -> list[dict]:

@@ -2,10 +2,10 @@
 
 from django.db.models import Q
 
-from interventions.models import InterventionType
 from partners.models import AgreementStatus, DataSharingAgreement, Partner, PartnerStatus, Pathway, Sector
 
 from ..figures import Cell, Kind, Scope, counts_by, measure
+from .prevent import intervention_type_labels
 
 
 def _partners(scope: Scope):
@@ -50,8 +50,7 @@ def pathways_by_type(scope: Scope) -> list[Cell]:
         forces__in=scope.force_ids,
         active_from__lte=scope.quarter.end,
     )
-    labels = list(InterventionType.objects.order_by("position", "label").values_list("code", "label"))
-    return counts_by(available, "intervention_type__code", labels)
+    return counts_by(available, "intervention_type__code", intervention_type_labels())
 
 
 @measure(

@@ -18,7 +18,7 @@ from interventions.models import (
 from outreach.quarters import LONDON
 from subjects.models import Case, CaseStatus, CaseStatusChange, ReferralSource, Sex, VulnerabilityFlag
 
-from ..figures import Cell, Kind, Scope, counts_by, measure, percent, two_way
+from ..figures import Cell, Kind, Scope, counts_by, measure, percent, reference, two_way
 
 AGE_BANDS = ["Under 10", "10-13", "14-17", "18-24", "25 and over", "Age not known"]
 SEX_LABELS = [label for _, label in Sex.choices]
@@ -116,7 +116,10 @@ def new_subjects_by_age_and_sex(scope: Scope) -> list[Cell]:
 )
 def new_subjects_by_vulnerability(scope: Scope) -> list[Cell]:
     flagged = _first_referrals(scope).filter(subject__vulnerability_flags__isnull=False)
-    labels = list(VulnerabilityFlag.objects.order_by("position", "label").values_list("code", "label"))
+    labels = reference(
+        "vulnerability_flags",
+        lambda: list(VulnerabilityFlag.objects.order_by("position", "label").values_list("code", "label")),
+    )
     return counts_by(flagged, "subject__vulnerability_flags__code", labels, total=False)
 
 
@@ -173,8 +176,11 @@ def first_contact(scope: Scope) -> list[Cell]:
     ]
 
 
-def _intervention_types() -> list[tuple[str, str]]:
-    return list(InterventionType.objects.order_by("position", "label").values_list("code", "label"))
+def intervention_type_labels() -> list[tuple[str, str]]:
+    return reference(
+        "intervention_types",
+        lambda: list(InterventionType.objects.order_by("position", "label").values_list("code", "label")),
+    )
 
 
 def _interventions(scope: Scope):
@@ -190,7 +196,7 @@ def _interventions(scope: Scope):
 )
 def interventions_started(scope: Scope) -> list[Cell]:
     started = _interventions(scope).filter(started_on__gte=scope.quarter.start, started_on__lte=scope.quarter.end)
-    return counts_by(started, "type__code", _intervention_types())
+    return counts_by(started, "type__code", intervention_type_labels())
 
 
 @measure(
@@ -204,7 +210,7 @@ def interventions_completed(scope: Scope) -> list[Cell]:
     completed = _interventions(scope).filter(
         status=InterventionStatus.COMPLETED, ended_on__gte=scope.quarter.start, ended_on__lte=scope.quarter.end
     )
-    return counts_by(completed, "type__code", _intervention_types())
+    return counts_by(completed, "type__code", intervention_type_labels())
 
 
 @measure(

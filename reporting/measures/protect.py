@@ -4,7 +4,7 @@ from django.db.models import Avg, Count, Q, Sum
 
 from outreach.models import Audience, EventStatus, EventType, LessonLearnt, LessonStatus, OutreachEvent, Product
 
-from ..figures import Cell, Kind, Scope, counts_by, measure
+from ..figures import Cell, Kind, Scope, counts_by, measure, reference
 
 
 def _delivered(scope: Scope):
@@ -57,7 +57,7 @@ def attendees_by_audience(scope: Scope) -> list[Cell]:
     kind=Kind.SET,
 )
 def products_promoted(scope: Scope) -> list[Cell]:
-    labels = list(Product.objects.order_by("name").values_list("code", "name"))
+    labels = reference("products", lambda: list(Product.objects.order_by("name").values_list("code", "name")))
     return counts_by(_delivered(scope).filter(products__isnull=False), "products__code", labels, total=False)
 
 

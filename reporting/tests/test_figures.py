@@ -11,6 +11,8 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts.tests.factories import UserFactory
 from interventions.models import (
@@ -260,3 +262,22 @@ def test_every_measure_has_a_definition():
 
     assert all(m.definition and m.label for m in measures_in_order())
     assert {m.kind for m in MEASURES.values()} <= {Kind.COUNT, Kind.SET}
+
+
+def _queries_of(call) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        call()
+    return [query["sql"] for query in captured.captured_queries]
+
+
+def test_the_regional_figures_cost_the_same_queries_whatever_the_records_and_read_labels_once(records, force_b):
+    before = _queries_of(lambda: figures_for_return(Q1, "region"))
+    for day in [date(2026, 4, 2), date(2026, 5, 2), date(2026, 6, 2)]:
+        CaseFactory(subject=SubjectFactory(force=force_b), number=1, referral_date=day)
+        InterventionFactory(case__subject__force=force_b, started_on=day)
+
+    after = _queries_of(lambda: figures_for_return(Q1, "region"))
+
+    assert len(after) == len(before)
+    assert sum('FROM "interventions_interventiontype"' in sql for sql in after) == 1
+    assert sum('FROM "subjects_vulnerabilityflag"' in sql for sql in after) == 1
