@@ -6,6 +6,7 @@ from django.db.models import F, Model
 from django.utils import timezone
 
 from accounts.models import User
+from subjects.services import ConflictError  # one error for every "someone else saved it first"
 
 from .models import (
     Campaign,
@@ -18,14 +19,6 @@ from .models import (
 from .quarters import MIN_YEAR, FinancialQuarter, QuarterError
 
 EVENT_RELATIONS = ("presenters", "products")
-
-
-class ConflictError(Exception):
-    """Someone else saved the record since the form was opened; nothing was written."""
-
-    def __init__(self, current):
-        super().__init__("Someone else saved this record while you were editing it. Nothing was saved.")
-        self.current = current
 
 
 # ------------------------------------------------------------------------------

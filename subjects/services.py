@@ -37,7 +37,7 @@ class ConflictError(Exception):
     """Someone else saved the record since the form was opened; nothing was written."""
 
     def __init__(self, current):
-        super().__init__("This record was changed by someone else while you were editing it.")
+        super().__init__("Someone else saved this record while you were editing it. Nothing was saved.")
         self.current = current
 
 
