@@ -72,6 +72,9 @@ class Measure:
     two_way: bool = False
     # Percentages and averages are hidden with the count they rest on.
     depends_on: str = ""
+    # Every record counted belongs to exactly one force and every cell is a plain count, so the region's
+    # cells are the sums of its forces' (partners covering several forces, rates and averages are not).
+    additive: bool = False
 
 
 MEASURES: dict[str, Measure] = {}
@@ -154,17 +157,40 @@ def percent(numerator: int, denominator: int) -> float | None:
 CHANGE = "change_on_previous_quarter"
 
 
+@dataclass(frozen=True)
+class ScopeFigures:
+    """One scope's cells, measure by measure, for the quarter and the quarter before."""
+
+    scope: Scope
+    current: dict[str, list[Cell]]
+    previous: dict[str, list[Cell]]
+
+    def rows(self) -> list[dict]:
+        """Every measure's rows, then the change of each headline against the previous quarter."""
+        current = _rows(self.scope, self.current)
+        before = _rows(self.scope, self.previous)
+        previous = {(row["measure"], row["breakdown"]): row["value"] for row in before}
+        changes = [
+            _row(self.scope, CHANGE, f"{row['measure_label']}: {row['breakdown']}", _change(row, previous))
+            for row in current
+            if _is_headline(row)
+        ]
+        return current + changes
+
+
+def scope_figures(scope: Scope, forces: list[ScopeFigures] = ()) -> ScopeFigures:
+    """Every measure for ``scope`` in its quarter and the one before; given the region's ``forces``, the additive
+    measures are summed from them rather than counted again."""
+    before = scope.shifted(scope.quarter.previous())
+    return ScopeFigures(
+        scope=scope,
+        current=_cells(scope, [force.current for force in forces]),
+        previous=_cells(before, [force.previous for force in forces]),
+    )
+
+
 def figures_for_scope(scope: Scope) -> list[dict]:
-    """Every measure for one scope, plus the change of each headline against the previous quarter."""
-    current = _rows(scope)
-    before = _rows(scope.shifted(scope.quarter.previous()))
-    previous = {(row["measure"], row["breakdown"]): row["value"] for row in before}
-    changes = [
-        _row(scope, CHANGE, f"{row['measure_label']}: {row['breakdown']}", _change(row, previous))
-        for row in current
-        if _is_headline(row)
-    ]
-    return current + changes
+    return scope_figures(scope).rows()
 
 
 def figures_for_return(quarter: FinancialQuarter, code: str) -> list[dict]:
@@ -174,16 +200,37 @@ def figures_for_return(quarter: FinancialQuarter, code: str) -> list[dict]:
         if code != REGION:
             return figures_for_scope(scope_for(quarter, code))
         codes = list(Force.objects.filter(active=True).order_by("code").values_list("code", flat=True))
-        return [row for each in [*codes, REGION] for row in figures_for_scope(scope_for(quarter, each))]
+        forces = [scope_figures(scope_for(quarter, each)) for each in codes]
+        region = scope_figures(scope_for(quarter, REGION), forces)
+        return [row for each in [*forces, region] for row in each.rows()]
     finally:
         _reference.reset(token)
 
 
-def _rows(scope: Scope) -> list[dict]:
-    return [
-        _row(scope, measure.code, cell.breakdown, cell.value, row=cell.row, col=cell.col)
+def _cells(scope: Scope, parts: list[dict[str, list[Cell]]]) -> dict[str, list[Cell]]:
+    return {
+        measure.code: _summed([part[measure.code] for part in parts])
+        if parts and measure.additive
+        else measure.compute(scope)
         for measure in measures_in_order()
-        for cell in measure.compute(scope)
+    }
+
+
+def _summed(cell_lists: list[list[Cell]]) -> list[Cell]:
+    """Cell by cell (same breakdown, row and column), the sum of several scopes' cells, in order of first appearance."""
+    totals: dict[tuple[str, str, str], int] = {}
+    for cells in cell_lists:
+        for cell in cells:
+            key = (cell.breakdown, cell.row, cell.col)
+            totals[key] = totals.get(key, 0) + cell.value
+    return [Cell(breakdown, value, row=row, col=col) for (breakdown, row, col), value in totals.items()]
+
+
+def _rows(scope: Scope, cells: dict[str, list[Cell]]) -> list[dict]:
+    return [
+        _row(scope, code, cell.breakdown, cell.value, row=cell.row, col=cell.col)
+        for code, measure_cells in cells.items()
+        for cell in measure_cells
     ]
 
 

@@ -39,6 +39,7 @@ def _referred_in(scope: Scope):
     """Cases whose referral date falls in the quarter, by who referred them. A
     person referred twice counts twice.""",
     suppressible=True,
+    additive=True,
 )
 def referrals_by_source(scope: Scope) -> list[Cell]:
     return counts_by(_referred_in(scope), "source", ReferralSource.choices)
@@ -81,6 +82,7 @@ def _first_referrals(scope: Scope):
     14-17, 18-24, 25 and over, or not known) and recorded sex.""",
     suppressible=True,
     two_way=True,
+    additive=True,
 )
 def new_subjects_by_age_and_sex(scope: Scope) -> list[Cell]:
     rows = (
@@ -113,6 +115,7 @@ def new_subjects_by_age_and_sex(scope: Scope) -> list[Cell]:
     person with two flags counts under both, so the rows have no total.""",
     kind=Kind.SET,
     suppressible=True,
+    additive=True,
 )
 def new_subjects_by_vulnerability(scope: Scope) -> list[Cell]:
     flagged = _first_referrals(scope).filter(subject__vulnerability_flags__isnull=False)
@@ -139,6 +142,7 @@ def _status_changes_in(scope: Scope, to_status: str):
     the quarter. Each case counts once per row.""",
     kind=Kind.SET,
     suppressible=True,
+    additive=True,
 )
 def cases(scope: Scope) -> list[Cell]:
     last_status = (
@@ -193,6 +197,7 @@ def _interventions(scope: Scope):
     "Prevent",
     "Interventions whose start date falls in the quarter, by type.",
     suppressible=True,
+    additive=True,
 )
 def interventions_started(scope: Scope) -> list[Cell]:
     started = _interventions(scope).filter(started_on__gte=scope.quarter.start, started_on__lte=scope.quarter.end)
@@ -205,6 +210,7 @@ def interventions_started(scope: Scope) -> list[Cell]:
     "Prevent",
     "Interventions completed (status completed) whose end date falls in the quarter, by type.",
     suppressible=True,
+    additive=True,
 )
 def interventions_completed(scope: Scope) -> list[Cell]:
     completed = _interventions(scope).filter(
@@ -244,6 +250,7 @@ def disposals_approved(scope: Scope) -> list[Cell]:
     """Re-offending checks (at 3, 6 and 12 months after closure) completed in the
     quarter (London time), by result.""",
     suppressible=True,
+    additive=True,
 )
 def reoffending_checks(scope: Scope) -> list[Cell]:
     done = FollowUp.objects.filter(

@@ -21,6 +21,7 @@ def _delivered(scope: Scope):
     "Events delivered, by type",
     "Protect",
     "Outreach events with status delivered dated in the quarter, by type of event.",
+    additive=True,
 )
 def events_by_type(scope: Scope) -> list[Cell]:
     return counts_by(_delivered(scope), "event_type", EventType.choices)
@@ -31,6 +32,7 @@ def events_by_type(scope: Scope) -> list[Cell]:
     "Events delivered, by audience",
     "Protect",
     "The same delivered events, by the audience they were for.",
+    additive=True,
 )
 def events_by_audience(scope: Scope) -> list[Cell]:
     return counts_by(_delivered(scope), "audience", Audience.choices)
@@ -41,6 +43,7 @@ def events_by_audience(scope: Scope) -> list[Cell]:
     "Attendees, by audience",
     "Protect",
     "People attending the delivered events (the attendee count recorded on each event), by audience.",
+    additive=True,
 )
 def attendees_by_audience(scope: Scope) -> list[Cell]:
     found = dict(_delivered(scope).order_by().values_list("audience").annotate(n=Sum("attendees")))
@@ -55,6 +58,7 @@ def attendees_by_audience(scope: Scope) -> list[Cell]:
     """For each national product, the number of delivered events at which it
     was promoted. One event can promote several products, so there is no total.""",
     kind=Kind.SET,
+    additive=True,
 )
 def products_promoted(scope: Scope) -> list[Cell]:
     labels = reference("products", lambda: list(Product.objects.order_by("name").values_list("code", "name")))
@@ -90,6 +94,7 @@ def sign_ups_and_feedback(scope: Scope) -> list[Cell]:
     "Lessons learnt",
     "Lessons learnt (shared or actioned) whose date shared falls in the quarter.",
     kind=Kind.SET,
+    additive=True,
 )
 def lessons_shared(scope: Scope) -> list[Cell]:
     shared = LessonLearnt.objects.filter(
