@@ -337,3 +337,7 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+if not TASK_BROKER_CONFIGURED:
+    # Tasks run in the requesting process: Celery's line per task and kombu's note that the in-memory
+    # transport has no host are noise there (a worker, with a broker, keeps them).
+    LOGGING["loggers"].update({"celery.app.trace": {"level": "WARNING"}, "kombu.connection": {"level": "ERROR"}})
