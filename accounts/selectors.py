@@ -53,7 +53,16 @@ def notification_list_for(user: User):
 
 # Any new notification changes this token (after its commit); a cached count made under an older token is stale.
 NOTIFICATIONS_GENERATION_KEY = "notifications:generation"
-UNREAD_COUNT_SECONDS = 300
+# How long a count is kept: long where every process shares the cache (Redis) and so sees a new token at once;
+# short where each process has its own (a sweep run by the command cannot reach the web server's memory).
+UNREAD_COUNT_SECONDS = {"shared": 300, "per_process": 30}
+
+
+def _unread_count_seconds() -> int:
+    from django.conf import settings
+
+    per_process = settings.CACHES["default"]["BACKEND"].endswith("LocMemCache")
+    return UNREAD_COUNT_SECONDS["per_process" if per_process else "shared"]
 
 
 def unread_count_key(user_id: int) -> str:
@@ -65,7 +74,7 @@ def notification_unread_count(user: User) -> int:
 
     The cached count is kept with the generation token it was made under and read with it in one cache
     round trip: sending any notification changes the token and marking one read forgets the user's count,
-    so the bell is never behind.
+    so with a shared cache the bell is never behind (with a per-process cache, at most 30 s).
     """
     from django.core.cache import cache
 
@@ -78,5 +87,5 @@ def notification_unread_count(user: User) -> int:
     if hit is not None and hit[0] == generation:
         return hit[1]
     count = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
-    cache.set(key, (generation, count), timeout=UNREAD_COUNT_SECONDS)
+    cache.set(key, (generation, count), timeout=_unread_count_seconds())
     return count

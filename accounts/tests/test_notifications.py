@@ -71,3 +71,15 @@ def test_the_bell_is_never_behind_marking_read(officer, django_capture_on_commit
         notifications_mark_read(user=officer)
 
     assert notification_unread_count(officer) == 0
+
+
+@pytest.mark.parametrize(
+    ("backend", "seconds"),
+    [("django.core.cache.backends.locmem.LocMemCache", 30), ("django.core.cache.backends.redis.RedisCache", 300)],
+)
+def test_a_count_is_kept_briefly_where_other_processes_cannot_make_it_stale(settings, backend, seconds):
+    from accounts.selectors import _unread_count_seconds
+
+    settings.CACHES = {"default": {"BACKEND": backend, "LOCATION": "redis://127.0.0.1:6379/9"}}
+
+    assert _unread_count_seconds() == seconds
