@@ -62,9 +62,9 @@ def _for_case(rng: random.Random, case: Case, disposal: Disposal | None, today: 
             status = FollowUpStatus.CANCELLED
         else:
             status = FollowUpStatus.DUE
-        done = _done(case.first_contact_at, officer) if case.first_contact_at else {}
         rows.append(FollowUp(case=case, kind=FollowUpKind.FIRST_CONTACT, due_date=case.first_contact_due,
-                             assignee_id=officer, status=status, **done))  # fmt: skip
+                             assignee_id=officer, status=status, completed_at=case.first_contact_at,
+                             completed_by_id=officer if case.first_contact_at else None))  # fmt: skip
     if case.status == CaseStatus.ACTIVE:
         cycle = setting("SUPERVISORY_REVIEW_DAYS")
         review = case.next_review_date or _next_cycle(case.referral_date, cycle, rng, today)
@@ -96,7 +96,3 @@ def _next_cycle(start: date, days: int, rng: random.Random, today: date) -> date
     while due < floor:
         due += timedelta(days=days)
     return due
-
-
-def _done(at: datetime, officer_id: int) -> dict:
-    return {"completed_at": at, "completed_by_id": officer_id}
