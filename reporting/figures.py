@@ -4,6 +4,9 @@ Each measure is a name, a definition (printed in the PDF's appendix) and a
 function that counts by database aggregation for one scope: one force or the
 region. A measure answers a list of ``Cell`` (breakdown, value); count tables
 end with a ``Total`` cell, so small-number suppression knows what is published.
+An *additive* measure counts records that each belong to one force: it answers
+its cells for every force of the scope at once (``{force id: cells}``, one
+query grouped by force), and a scope's cells are the sums of its forces'.
 Measure modules register themselves on import (``reporting.measures``); the
 partnership measures are one module more, loaded when the partners app is installed.
 """
@@ -64,7 +67,8 @@ class Measure:
     label: str
     section: str
     definition: str
-    compute: Callable[[Scope], list[Cell]] = field(repr=False)
+    # ``compute(scope) -> list[Cell]``; for an additive measure ``-> {force id: list[Cell]}`` for every force of scope.
+    compute: Callable[[Scope], list[Cell] | dict[int, list[Cell]]] = field(repr=False)
     kind: str = Kind.COUNT
     # People-counting measures are hidden below the threshold in external returns;
     # counts of events, partners or agreements identify nobody.
@@ -72,8 +76,9 @@ class Measure:
     two_way: bool = False
     # Percentages and averages are hidden with the count they rest on.
     depends_on: str = ""
-    # Every record counted belongs to exactly one force and every cell is a plain count, so the region's
-    # cells are the sums of its forces' (partners covering several forces, rates and averages are not).
+    # Every record counted belongs to exactly one force and every cell is a plain count, so the measure is
+    # counted once grouped by force and the region's cells are the sums of its forces' (partners covering
+    # several forces, rates and averages are not additive).
     additive: bool = False
 
 
@@ -124,6 +129,36 @@ def reference(key: str, load: Callable[[], list]) -> list:
 def counts_by(queryset: QuerySet, field_name: str, labels: list[tuple[str, str]], *, total: bool = True) -> list[Cell]:
     """One grouped query: a cell per label (zeros included), plus a Total cell."""
     found = dict(queryset.order_by().values_list(field_name).annotate(n=Count("pk", distinct=True)))
+    return labelled(found, labels, total=total)
+
+
+def counts_by_force(
+    queryset: QuerySet, scope: Scope, force_field: str, field_name: str, labels, *, total: bool = True
+) -> dict[int, list[Cell]]:
+    """``counts_by`` for every force of ``scope`` in one query grouped by force (``force_field``) and ``field_name``."""
+    rows = queryset.order_by().values_list(force_field, field_name).annotate(n=Count("pk", distinct=True))
+    return {force_id: labelled(found, labels, total=total) for force_id, found in by_force(rows, scope).items()}
+
+
+def by_force(rows, scope: Scope) -> dict[int, dict]:
+    """Rows of ``(force id, *key, value)`` as ``{force id: {key: value}}`` for every force of ``scope``, none missing.
+
+    A one-part key is given bare (``{"school": 3}``); a longer one as a tuple (``{("14-17", "M"): 2}``).
+    """
+    found: dict[int, dict] = {force_id: {} for force_id in scope.force_ids}
+    for force_id, *key, value in rows:
+        found[force_id][key[0] if len(key) == 1 else tuple(key)] = value
+    return found
+
+
+def per_force(rows, scope: Scope) -> dict[int, int]:
+    """Rows of ``(force id, value)`` as ``{force id: value}`` for every force of ``scope`` (0 where there is none)."""
+    found = dict(rows)
+    return {force_id: found.get(force_id) or 0 for force_id in scope.force_ids}
+
+
+def labelled(found: dict, labels: list[tuple[str, str]], *, total: bool = True) -> list[Cell]:
+    """A cell per label, in the labels' order (zero where nothing was found), then codes found that no label names."""
     known = {code for code, _ in labels}
     cells = [Cell(label, found.get(code, 0)) for code, label in labels]
     cells += [Cell(str(code), n) for code, n in found.items() if code not in known]
@@ -178,42 +213,40 @@ class ScopeFigures:
         return current + changes
 
 
-def scope_figures(scope: Scope, forces: list[ScopeFigures] = ()) -> ScopeFigures:
-    """Every measure for ``scope`` in its quarter and the one before; given the region's ``forces``, the additive
-    measures are summed from them rather than counted again."""
-    before = scope.shifted(scope.quarter.previous())
-    return ScopeFigures(
-        scope=scope,
-        current=_cells(scope, [force.current for force in forces]),
-        previous=_cells(before, [force.previous for force in forces]),
-    )
-
-
-def figures_for_scope(scope: Scope) -> list[dict]:
-    return scope_figures(scope).rows()
-
-
 def figures_for_return(quarter: FinancialQuarter, code: str) -> list[dict]:
     """A force's figures, or for the region each force's and then the regional totals."""
     token = _reference.set({})
     try:
-        if code != REGION:
-            return figures_for_scope(scope_for(quarter, code))
-        codes = list(Force.objects.filter(active=True).order_by("code").values_list("code", flat=True))
-        forces = [scope_figures(scope_for(quarter, each)) for each in codes]
-        region = scope_figures(scope_for(quarter, REGION), forces)
-        return [row for each in [*forces, region] for row in each.rows()]
+        if code == REGION:
+            codes = list(Force.objects.filter(active=True).order_by("code").values_list("code", flat=True))
+            scopes = [scope_for(quarter, each) for each in [*codes, REGION]]
+        else:
+            scopes = [scope_for(quarter, code)]
+        current = scopes_cells(scopes)
+        previous = scopes_cells([scope.shifted(quarter.previous()) for scope in scopes])
+        figures = [ScopeFigures(scope, current[scope.code], previous[scope.code]) for scope in scopes]
+        return [row for each in figures for row in each.rows()]
     finally:
         _reference.reset(token)
 
 
-def _cells(scope: Scope, parts: list[dict[str, list[Cell]]]) -> dict[str, list[Cell]]:
-    return {
-        measure.code: _summed([part[measure.code] for part in parts])
-        if parts and measure.additive
-        else measure.compute(scope)
-        for measure in measures_in_order()
-    }
+def scopes_cells(scopes: list[Scope]) -> dict[str, dict[str, list[Cell]]]:
+    """Every measure's cells for each scope, by scope code and measure code.
+
+    An additive measure is counted once, grouped by force, over the widest scope (the last: the region, or
+    the one force); each scope's cells are the sums of its forces'. Any other measure is counted per scope.
+    """
+    widest = scopes[-1]
+    cells: dict[str, dict[str, list[Cell]]] = {scope.code: {} for scope in scopes}
+    for measure in measures_in_order():
+        if measure.additive:
+            forces = measure.compute(widest)
+            for scope in scopes:
+                cells[scope.code][measure.code] = _summed([forces[force_id] for force_id in scope.force_ids])
+        else:
+            for scope in scopes:
+                cells[scope.code][measure.code] = measure.compute(scope)
+    return cells
 
 
 def _summed(cell_lists: list[list[Cell]]) -> list[Cell]:
@@ -223,7 +256,9 @@ def _summed(cell_lists: list[list[Cell]]) -> list[Cell]:
         for cell in cells:
             key = (cell.breakdown, cell.row, cell.col)
             totals[key] = totals.get(key, 0) + cell.value
-    return [Cell(breakdown, value, row=row, col=col) for (breakdown, row, col), value in totals.items()]
+    summed = [Cell(breakdown, value, row=row, col=col) for (breakdown, row, col), value in totals.items()]
+    # A code that only a later scope has would land after the first one's Total: the Total stays last.
+    return [c for c in summed if c.breakdown != TOTAL] + [c for c in summed if c.breakdown == TOTAL]
 
 
 def _rows(scope: Scope, cells: dict[str, list[Cell]]) -> list[dict]:

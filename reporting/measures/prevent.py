@@ -18,7 +18,7 @@ from interventions.models import (
 from outreach.quarters import LONDON
 from subjects.models import Case, CaseStatus, CaseStatusChange, ReferralSource, Sex, VulnerabilityFlag
 
-from ..figures import Cell, Kind, Scope, counts_by, measure, percent, reference, two_way
+from ..figures import Cell, Kind, Scope, by_force, counts_by_force, measure, per_force, percent, reference, two_way
 
 AGE_BANDS = ["Under 10", "10-13", "14-17", "18-24", "25 and over", "Age not known"]
 SEX_LABELS = [label for _, label in Sex.choices]
@@ -41,8 +41,8 @@ def _referred_in(scope: Scope):
     suppressible=True,
     additive=True,
 )
-def referrals_by_source(scope: Scope) -> list[Cell]:
-    return counts_by(_referred_in(scope), "source", ReferralSource.choices)
+def referrals_by_source(scope: Scope) -> dict[int, list[Cell]]:
+    return counts_by_force(_referred_in(scope), scope, "force_id", "source", ReferralSource.choices)
 
 
 def _age_at_referral():
@@ -84,7 +84,7 @@ def _first_referrals(scope: Scope):
     two_way=True,
     additive=True,
 )
-def new_subjects_by_age_and_sex(scope: Scope) -> list[Cell]:
+def new_subjects_by_age_and_sex(scope: Scope) -> dict[int, list[Cell]]:
     rows = (
         _first_referrals(scope)
         .annotate(
@@ -98,12 +98,16 @@ def new_subjects_by_age_and_sex(scope: Scope) -> list[Cell]:
         .annotate(age=_age_at_referral())
         .annotate(band=_age_band())
         .order_by()
-        .values_list("band", "subject__sex")
+        .values_list("force_id", "band", "subject__sex")
         .annotate(n=Count("subject_id", distinct=True))
     )
     sex_label = dict(Sex.choices)
-    found = {(band, sex_label.get(sex, sex)): n for band, sex, n in rows}
-    return two_way(found, AGE_BANDS, SEX_LABELS)
+    return {
+        force_id: two_way(
+            {(band, sex_label.get(sex, sex)): n for (band, sex), n in found.items()}, AGE_BANDS, SEX_LABELS
+        )
+        for force_id, found in by_force(rows, scope).items()
+    }
 
 
 @measure(
@@ -117,13 +121,13 @@ def new_subjects_by_age_and_sex(scope: Scope) -> list[Cell]:
     suppressible=True,
     additive=True,
 )
-def new_subjects_by_vulnerability(scope: Scope) -> list[Cell]:
+def new_subjects_by_vulnerability(scope: Scope) -> dict[int, list[Cell]]:
     flagged = _first_referrals(scope).filter(subject__vulnerability_flags__isnull=False)
     labels = reference(
         "vulnerability_flags",
         lambda: list(VulnerabilityFlag.objects.order_by("position", "label").values_list("code", "label")),
     )
-    return counts_by(flagged, "subject__vulnerability_flags__code", labels, total=False)
+    return counts_by_force(flagged, scope, "force_id", "subject__vulnerability_flags__code", labels, total=False)
 
 
 def _status_changes_in(scope: Scope, to_status: str):
@@ -144,18 +148,30 @@ def _status_changes_in(scope: Scope, to_status: str):
     suppressible=True,
     additive=True,
 )
-def cases(scope: Scope) -> list[Cell]:
+def cases(scope: Scope) -> dict[int, list[Cell]]:
     last_status = (
         CaseStatusChange.objects.filter(case=OuterRef("pk"), at__lt=scope.end)
         .order_by("-at", "-pk")
         .values("to_status")
     )
     active = _cases(scope).annotate(status_then=Subquery(last_status[:1])).filter(status_then=CaseStatus.ACTIVE)
-    return [
-        Cell("Opened", _status_changes_in(scope, CaseStatus.ACTIVE).aggregate(n=Count("case_id", distinct=True))["n"]),
-        Cell("Active at quarter end", active.count()),
-        Cell("Closed", _status_changes_in(scope, CaseStatus.CLOSED).aggregate(n=Count("case_id", distinct=True))["n"]),
-    ]
+    opened = per_force(_moved_in(scope, CaseStatus.ACTIVE), scope)
+    active_then = per_force(active.order_by().values_list("force_id").annotate(n=Count("pk")), scope)
+    closed = per_force(_moved_in(scope, CaseStatus.CLOSED), scope)
+    return {
+        force_id: [
+            Cell("Opened", opened[force_id]),
+            Cell("Active at quarter end", active_then[force_id]),
+            Cell("Closed", closed[force_id]),
+        ]
+        for force_id in scope.force_ids
+    }
+
+
+def _moved_in(scope: Scope, to_status: str):
+    """(force id, cases moved to ``to_status`` in the quarter) rows."""
+    changes = _status_changes_in(scope, to_status).order_by()
+    return changes.values_list("case__force_id").annotate(n=Count("case_id", distinct=True))
 
 
 @measure(
@@ -199,9 +215,9 @@ def _interventions(scope: Scope):
     suppressible=True,
     additive=True,
 )
-def interventions_started(scope: Scope) -> list[Cell]:
+def interventions_started(scope: Scope) -> dict[int, list[Cell]]:
     started = _interventions(scope).filter(started_on__gte=scope.quarter.start, started_on__lte=scope.quarter.end)
-    return counts_by(started, "type__code", intervention_type_labels())
+    return counts_by_force(started, scope, "case__force_id", "type__code", intervention_type_labels())
 
 
 @measure(
@@ -212,11 +228,11 @@ def interventions_started(scope: Scope) -> list[Cell]:
     suppressible=True,
     additive=True,
 )
-def interventions_completed(scope: Scope) -> list[Cell]:
+def interventions_completed(scope: Scope) -> dict[int, list[Cell]]:
     completed = _interventions(scope).filter(
         status=InterventionStatus.COMPLETED, ended_on__gte=scope.quarter.start, ended_on__lte=scope.quarter.end
     )
-    return counts_by(completed, "type__code", intervention_type_labels())
+    return counts_by_force(completed, scope, "case__force_id", "type__code", intervention_type_labels())
 
 
 @measure(
@@ -252,7 +268,7 @@ def disposals_approved(scope: Scope) -> list[Cell]:
     suppressible=True,
     additive=True,
 )
-def reoffending_checks(scope: Scope) -> list[Cell]:
+def reoffending_checks(scope: Scope) -> dict[int, list[Cell]]:
     done = FollowUp.objects.filter(
         case__force_id__in=scope.force_ids,
         kind__in=REOFFENDING_KINDS,
@@ -260,4 +276,4 @@ def reoffending_checks(scope: Scope) -> list[Cell]:
         completed_at__gte=scope.start,
         completed_at__lt=scope.end,
     )
-    return counts_by(done, "result", ReoffendingResult.choices)
+    return counts_by_force(done, scope, "case__force_id", "result", ReoffendingResult.choices)

@@ -4,7 +4,7 @@ from django.db.models import Avg, Count, Q, Sum
 
 from outreach.models import Audience, EventStatus, EventType, LessonLearnt, LessonStatus, OutreachEvent, Product
 
-from ..figures import Cell, Kind, Scope, counts_by, measure, reference
+from ..figures import Cell, Kind, Scope, by_force, counts_by_force, labelled, measure, per_force, reference
 
 
 def _delivered(scope: Scope):
@@ -23,8 +23,8 @@ def _delivered(scope: Scope):
     "Outreach events with status delivered dated in the quarter, by type of event.",
     additive=True,
 )
-def events_by_type(scope: Scope) -> list[Cell]:
-    return counts_by(_delivered(scope), "event_type", EventType.choices)
+def events_by_type(scope: Scope) -> dict[int, list[Cell]]:
+    return counts_by_force(_delivered(scope), scope, "force_id", "event_type", EventType.choices)
 
 
 @measure(
@@ -34,8 +34,8 @@ def events_by_type(scope: Scope) -> list[Cell]:
     "The same delivered events, by the audience they were for.",
     additive=True,
 )
-def events_by_audience(scope: Scope) -> list[Cell]:
-    return counts_by(_delivered(scope), "audience", Audience.choices)
+def events_by_audience(scope: Scope) -> dict[int, list[Cell]]:
+    return counts_by_force(_delivered(scope), scope, "force_id", "audience", Audience.choices)
 
 
 @measure(
@@ -45,10 +45,12 @@ def events_by_audience(scope: Scope) -> list[Cell]:
     "People attending the delivered events (the attendee count recorded on each event), by audience.",
     additive=True,
 )
-def attendees_by_audience(scope: Scope) -> list[Cell]:
-    found = dict(_delivered(scope).order_by().values_list("audience").annotate(n=Sum("attendees")))
-    cells = [Cell(label, found.get(code) or 0) for code, label in Audience.choices]
-    return [*cells, Cell("Total", sum(cell.value for cell in cells))]
+def attendees_by_audience(scope: Scope) -> dict[int, list[Cell]]:
+    rows = _delivered(scope).order_by().values_list("force_id", "audience").annotate(n=Sum("attendees"))
+    return {
+        force_id: labelled({code: n or 0 for code, n in found.items()}, Audience.choices)
+        for force_id, found in by_force(rows, scope).items()
+    }
 
 
 @measure(
@@ -60,9 +62,10 @@ def attendees_by_audience(scope: Scope) -> list[Cell]:
     kind=Kind.SET,
     additive=True,
 )
-def products_promoted(scope: Scope) -> list[Cell]:
+def products_promoted(scope: Scope) -> dict[int, list[Cell]]:
     labels = reference("products", lambda: list(Product.objects.order_by("name").values_list("code", "name")))
-    return counts_by(_delivered(scope).filter(products__isnull=False), "products__code", labels, total=False)
+    promoted = _delivered(scope).filter(products__isnull=False)
+    return counts_by_force(promoted, scope, "force_id", "products__code", labels, total=False)
 
 
 @measure(
@@ -96,10 +99,11 @@ def sign_ups_and_feedback(scope: Scope) -> list[Cell]:
     kind=Kind.SET,
     additive=True,
 )
-def lessons_shared(scope: Scope) -> list[Cell]:
+def lessons_shared(scope: Scope) -> dict[int, list[Cell]]:
     shared = LessonLearnt.objects.filter(
         force_id__in=scope.force_ids,
         date_shared__gte=scope.quarter.start,
         date_shared__lte=scope.quarter.end,
     ).exclude(status=LessonStatus.DRAFT)
-    return [Cell("Lessons shared", shared.count())]
+    counted = per_force(shared.order_by().values_list("force_id").annotate(n=Count("pk")), scope)
+    return {force_id: [Cell("Lessons shared", n)] for force_id, n in counted.items()}

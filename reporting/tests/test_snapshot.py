@@ -1,6 +1,7 @@
 """A return's figures come from one snapshot of the database, whatever officers save meanwhile."""
 
 import threading
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -31,24 +32,25 @@ def test_a_referral_saved_while_the_return_is_computed_counts_in_no_figure_rathe
     # Made here, not taken from the migration: a transactional test empties the tables after it, forces included.
     force_a, force_b = ForceFactory(code="WM"), ForceFactory(code="ST")
     CaseFactory(subject=SubjectFactory(force=force_a), number=1, referral_date=date(2026, 5, 1))
-    compute, done = figures.scope_figures, []
+    figures.measures_in_order()  # registers every measure
+    measure, done = figures.MEASURES["first_contact"], []
 
-    def save_a_referral_in_the_force_just_computed():
+    def save_a_referral_in_the_force_just_counted():
         try:
             CaseFactory(subject=SubjectFactory(force=force_b), number=1, referral_date=date(2026, 5, 2))
         finally:
             connections.close_all()
 
-    def and_meanwhile(scope, forces=()):
-        computed = compute(scope, forces)
-        if scope.code == force_b.code and not done:  # the first force computed; then an officer saves a referral
-            saver = threading.Thread(target=save_a_referral_in_the_force_just_computed)
+    def and_meanwhile(scope):
+        cells = measure.compute(scope)
+        if scope.code == force_b.code and not done:  # the first force counted; then an officer saves a referral
+            saver = threading.Thread(target=save_a_referral_in_the_force_just_counted)
             saver.start()
             saver.join(timeout=30)
             done.append(scope.code)
-        return computed
+        return cells
 
-    monkeypatch.setattr(figures, "scope_figures", and_meanwhile)
+    monkeypatch.setitem(figures.MEASURES, "first_contact", replace(measure, compute=and_meanwhile))
 
     totals = _first_contacts_due(return_figures(quarter=Q1, scope_code="region", external=False))
 
