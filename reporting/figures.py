@@ -87,7 +87,7 @@ SECTIONS = ("Prevent", "Protect", "Partnerships", "Lessons learnt", "Targets")
 
 
 def measure(code: str, label: str, section: str, definition: str, **options) -> Callable:
-    """Decorator: register ``compute(scope) -> list[Cell]`` as a measure."""
+    """Decorator: register ``compute`` as a measure (what it answers: ``Measure.compute``)."""
 
     def register(compute: Callable[[Scope], list[Cell]]) -> Callable[[Scope], list[Cell]]:
         MEASURES[code] = Measure(code, label, section, " ".join(definition.split()), compute, **options)

@@ -297,3 +297,12 @@ def test_an_additive_measure_counted_for_the_region_gives_each_force_what_counti
             assert set(grouped) == set(region.force_ids), m.code
             for pk, code in forces:
                 assert grouped[pk] == m.compute(scope_for(quarter, code))[pk], (m.code, code)
+
+
+def test_summing_forces_keeps_each_breakdown_once_in_order_and_the_total_last():
+    from reporting.figures import Cell, _summed
+
+    wm = [Cell("School", 2), Cell("Parent", 0), Cell(TOTAL, 2)]
+    st = [Cell("School", 1), Cell("Parent", 3), Cell("retired-code", 1), Cell(TOTAL, 5)]
+
+    assert _summed([wm, st]) == [Cell("School", 3), Cell("Parent", 3), Cell("retired-code", 1), Cell(TOTAL, 7)]
