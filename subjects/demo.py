@@ -288,8 +288,10 @@ def _history(rng, case, officer, status, referral):
 def _engagements(rng, case, officer, referral, today):
     when = referral
     first = last = None
-    for _ in range(rng.randint(1, 6)):
-        when = min(when + timedelta(days=rng.randint(2, 30)), today - timedelta(days=1))
+    for visit in range(rng.randint(1, 6)):
+        # Most first contacts are made within the 5 working days; later visits are weeks apart.
+        gap = rng.choices([(1, 6), (7, 14)], weights=[4, 1])[0] if visit == 0 else (2, 30)
+        when = min(when + timedelta(days=rng.randint(*gap)), today - timedelta(days=1))
         at = timezone.make_aware(datetime.combine(when, time(hour=rng.randint(9, 17))))
         kind = rng.choice(EngagementType.values)
         engagement = Engagement.objects.create(
