@@ -332,8 +332,17 @@ class Reminder(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["followup", "kind", "day"], name="reminder_once_per_followup_kind_day"),
-            models.UniqueConstraint(fields=["disposal", "kind", "day"], name="reminder_once_per_disposal_kind_day"),
+            # Partial: a row (about a follow-up or a disposal, never both) is written into one of these indexes only.
+            models.UniqueConstraint(
+                fields=["followup", "kind", "day"],
+                condition=Q(followup__isnull=False),
+                name="reminder_once_per_followup_kind_day",
+            ),
+            models.UniqueConstraint(
+                fields=["disposal", "kind", "day"],
+                condition=Q(disposal__isnull=False),
+                name="reminder_once_per_disposal_kind_day",
+            ),
             models.CheckConstraint(
                 condition=Q(followup__isnull=False, disposal__isnull=True)
                 | Q(followup__isnull=True, disposal__isnull=False),
