@@ -8,7 +8,7 @@ import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from benchmarks.scratch import scratch_database
+from benchmarks.scratch import analyze, scratch_database
 
 FOLLOW_UPS = 20_000
 CASES_PER_SUBJECT = 10
@@ -119,12 +119,7 @@ def warm_up() -> None:
     from django.urls import reverse
 
     reverse("interventions:followup_list")
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        # A live database has planner statistics; a table bulk-loaded a second ago has none yet.
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    analyze()
 
 
 def timed_sweep():

@@ -15,7 +15,7 @@ import sys
 import time
 import tracemalloc
 
-from benchmarks.scratch import scratch_database
+from benchmarks.scratch import analyze, scratch_database
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -36,7 +36,7 @@ def measure(scale: int, runs: int) -> None:
         import django
 
         django.setup()
-        _analyze()
+        analyze()
         volume = _volume()
         peak = timed_summary(trace=True)["peak"]  # also the warm-up: imports, fonts, templates
         best = min((timed_summary() for _ in range(runs)), key=lambda result: result["wall"])
@@ -53,15 +53,6 @@ def _args(argv):
     parser.add_argument("--scale", type=int, nargs="+", default=[1, 10], help="times the demo volume (seed_demo)")
     parser.add_argument("--runs", type=int, default=3)
     return parser.parse_args(argv)
-
-
-def _analyze() -> None:
-    """A live database has planner statistics (autovacuum keeps them); a database seeded a second ago has none."""
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
 
 
 def _volume() -> str:

@@ -1,4 +1,5 @@
-"""A database of the benchmark's own: a temporary SQLite file, or a fresh PostgreSQL database dropped afterwards."""
+"""A database of the benchmark's own (a temporary SQLite file, or a fresh PostgreSQL database dropped afterwards)
+and its planner statistics."""
 
 import os
 import tempfile
@@ -40,3 +41,12 @@ def _postgres_scratch(url: str):
         connections.close_all()
         with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
             admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(scratch)))
+
+
+def analyze() -> None:
+    """A live database has planner statistics (autovacuum keeps them); a database loaded a second ago has none."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
