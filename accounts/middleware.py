@@ -1,24 +1,16 @@
 """Request-wide account rules: the access policy, session lifetimes, no-store."""
 
-from datetime import UTC, datetime
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
 from audit.models import Operation
 from audit.services import access_event_record
 from config.access_policy import rule_for
 
 from . import services
-
-_SESSION_STARTED = "session_started_at"
-_SESSION_SEEN = "session_seen_at"
-# Refreshing the idle clock at most once a minute keeps most requests free of a session write.
-_SEEN_RESOLUTION_SECONDS = 60
 
 
 class AccessPolicyMiddleware:
@@ -61,37 +53,12 @@ class SessionTimeoutMiddleware:
 
     def __call__(self, request):
         if request.user.is_authenticated:
-            expired = self._expired(request)
+            expired = services.session_check_expiry(session=request.session)
             if expired:
                 services.session_end(request=request, reason=expired)
                 messages.info(request, "Your session ended. Please sign in again.")
                 return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
         return self.get_response(request)
-
-    def _expired(self, request) -> str:
-        now = timezone.now()
-        started = _read_time(request.session, _SESSION_STARTED, default=now)
-        seen = _read_time(request.session, _SESSION_SEEN, default=now)
-        if now - started > settings.SESSION_ABSOLUTE_TIMEOUT:
-            return "absolute timeout"
-        if now - seen > settings.SESSION_IDLE_TIMEOUT:
-            return "idle timeout"
-        request.session.setdefault(_SESSION_STARTED, now.timestamp())
-        if (now - seen).total_seconds() >= _SEEN_RESOLUTION_SECONDS or _SESSION_SEEN not in request.session:
-            request.session[_SESSION_SEEN] = now.timestamp()
-        return ""
-
-
-def _read_time(session, key: str, *, default: datetime) -> datetime:
-    value = session.get(key)
-    return datetime.fromtimestamp(value, tz=UTC) if value else default
-
-
-def session_mark_started(session) -> None:
-    """Starts both session clocks; called when the password step succeeds."""
-    now = timezone.now().timestamp()
-    session[_SESSION_STARTED] = now
-    session[_SESSION_SEEN] = now
 
 
 class NoStoreMiddleware:

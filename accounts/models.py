@@ -71,6 +71,25 @@ class User(AbstractUser):
     def is_supervisor(self) -> bool:
         return self.role in SUPERVISOR_ROLES
 
+    @property
+    def is_sysadmin(self) -> bool:
+        return self.role == Role.SYSADMIN
+
+    # The two methods below let lower apps (``audit``) scope to a user's forces without importing accounts.
+    def accessible_force_ids(self) -> frozenset[int]:
+        """The ids of the active forces this user may see, cached on the instance; none when inactive."""
+        if not self.is_active:
+            return frozenset()
+        cached = getattr(self, "_accessible_force_ids", None)
+        if cached is None:
+            cached = frozenset(self.forces.filter(active=True).values_list("id", flat=True))
+            self._accessible_force_ids = cached
+        return cached
+
+    def accessible_force_codes(self) -> models.QuerySet:
+        """The codes of ``accessible_force_ids`` (lazy: a subquery when used in a filter)."""
+        return Force.objects.filter(id__in=self.accessible_force_ids()).values_list("code", flat=True)
+
 
 class UserSession(models.Model):
     """A live login, so that logout and deactivation can end it server-side."""

@@ -10,13 +10,9 @@ def force_ids_accessible(user: User) -> frozenset[int]:
 
     Anonymous and inactive users see nothing (deny by default).
     """
-    if not user.is_authenticated or not user.is_active:
+    if not user.is_authenticated:
         return frozenset()
-    cached = getattr(user, "_accessible_force_ids", None)
-    if cached is None:
-        cached = frozenset(user.forces.filter(active=True).values_list("id", flat=True))
-        user._accessible_force_ids = cached
-    return cached
+    return user.accessible_force_ids()
 
 
 def force_list_accessible(user: User) -> QuerySet[Force]:

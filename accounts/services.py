@@ -1,6 +1,7 @@
 """Account services: sign-in steps, MFA enrolment, session lifetimes, deactivation."""
 
 import secrets
+from datetime import UTC, datetime
 from io import BytesIO
 from uuid import uuid4
 
@@ -27,6 +28,10 @@ from .selectors import NOTIFICATIONS_GENERATION_KEY, unread_count_key
 
 _TOTP_NAME = "Authenticator app"
 _BACKUP_NAME = "Backup codes"
+_SESSION_STARTED = "session_started_at"
+_SESSION_SEEN = "session_seen_at"
+# Refreshing the idle clock at most once a minute keeps most requests free of a session write.
+_SEEN_RESOLUTION_SECONDS = 60
 
 
 # ------------------------------------------------------------------------------
@@ -34,10 +39,8 @@ _BACKUP_NAME = "Backup codes"
 # ------------------------------------------------------------------------------
 def session_begin(*, request: HttpRequest, user: User) -> None:
     """The password step succeeded: start a session that still needs MFA."""
-    from .middleware import session_mark_started
-
     auth.login(request, user)
-    session_mark_started(request.session)
+    _session_clocks_start(request.session)
     request.session.save()
     UserSession.objects.get_or_create(user=user, session_key=request.session.session_key)
 
@@ -49,6 +52,35 @@ def session_end(*, request: HttpRequest, reason: str = "logout") -> None:
         access_event_record(request=request, operation=Operation.LOGOUT, justification=reason)
         UserSession.objects.filter(session_key=request.session.session_key).delete()
     auth.logout(request)
+
+
+def session_check_expiry(*, session: SessionBase) -> str:
+    """Why the session is over ("absolute timeout" or "idle timeout"), or "" once its clocks are refreshed.
+
+    Sessions end after ``SESSION_IDLE_TIMEOUT`` idle or ``SESSION_ABSOLUTE_TIMEOUT`` in all.
+    """
+    now = timezone.now()
+    started = _session_time(session, _SESSION_STARTED, default=now)
+    seen = _session_time(session, _SESSION_SEEN, default=now)
+    if now - started > settings.SESSION_ABSOLUTE_TIMEOUT:
+        return "absolute timeout"
+    if now - seen > settings.SESSION_IDLE_TIMEOUT:
+        return "idle timeout"
+    session.setdefault(_SESSION_STARTED, now.timestamp())
+    if (now - seen).total_seconds() >= _SEEN_RESOLUTION_SECONDS or _SESSION_SEEN not in session:
+        session[_SESSION_SEEN] = now.timestamp()
+    return ""
+
+
+def _session_clocks_start(session: SessionBase) -> None:
+    now = timezone.now().timestamp()
+    session[_SESSION_STARTED] = now
+    session[_SESSION_SEEN] = now
+
+
+def _session_time(session: SessionBase, key: str, *, default: datetime) -> datetime:
+    value = session.get(key)
+    return datetime.fromtimestamp(value, tz=UTC) if value else default
 
 
 def sessions_end_for_user(*, user: User) -> int:

@@ -3,22 +3,22 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from accounts.models import Force, Role
-from accounts.selectors import force_ids_accessible
-
-from .models import AccessEvent
+from .models import AccessEvent, Operation
 
 
 def access_event_list_visible(viewer) -> QuerySet[AccessEvent]:
     """Access events a supervisor may read: records of their forces and their team's actions.
 
     System admins read the whole log (they investigate security events).
+    ``viewer`` is the user model (``audit`` sits below ``accounts`` and does not
+    import it): it needs ``is_sysadmin``, ``accessible_force_ids()`` and
+    ``accessible_force_codes()``.
     """
     events = AccessEvent.objects.select_related("actor").order_by("-at", "-id")
-    if viewer.role == Role.SYSADMIN:
+    if viewer.is_sysadmin:
         return events
-    codes = Force.objects.filter(id__in=force_ids_accessible(viewer)).values_list("code", flat=True)
-    return events.filter(Q(force__in=codes) | Q(force="", actor__home_force__in=force_ids_accessible(viewer)))
+    codes = viewer.accessible_force_codes()
+    return events.filter(Q(force__in=codes) | Q(force="", actor__home_force__in=viewer.accessible_force_ids()))
 
 
 def access_event_list_filtered(
@@ -48,3 +48,17 @@ def access_event_list_filtered(
 
 def _start_of_day(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def last_alteration(*, object_type: str, object_id: str | int) -> AccessEvent | None:
+    """The latest alteration logged for one record (who saved it last, and when), or None.
+
+    Not scoped to a viewer: the caller must already have found the record
+    through its app's visibility selector.
+    """
+    return (
+        AccessEvent.objects.filter(object_type=object_type, object_id=str(object_id), operation=Operation.ALTERATION)
+        .select_related("actor")
+        .order_by("-at", "-id")
+        .first()
+    )

@@ -31,8 +31,7 @@ def access_event_record(
     ``changed_fields``, never values. The row is sealed into the hash chain
     shortly after the surrounding transaction commits.
     """
-    if actor is None and request is not None and request.user.is_authenticated:
-        actor = request.user
+    actor = _actor_or_signed_in_user(request, actor)
     event = AccessEvent.objects.create(
         actor=actor,
         actor_username=getattr(actor, "username", "") or "",
@@ -49,6 +48,74 @@ def access_event_record(
     )
     _schedule_seal()
     return event
+
+
+def consultation_record(
+    *,
+    request: HttpRequest | None = None,
+    actor=None,
+    object_type: str,
+    object_id: str | int,
+    force: str = "",
+    justification: str = "",
+) -> AccessEvent:
+    """Log that a person looked at one record (s.62 consultation), e.g. a detail page shown on GET.
+
+    ``actor`` defaults to the request's user, as in ``access_event_record``;
+    ``force`` is the record's force code. Raises ``ValueError`` when neither
+    names a signed-in person: s.62 requires the log to say who consulted.
+    """
+    return access_event_record(
+        request=request,
+        actor=_person(request, actor),
+        operation=Operation.CONSULTATION,
+        object_type=object_type,
+        object_id=object_id,
+        force=force,
+        justification=justification,
+    )
+
+
+def disclosure_record(
+    *,
+    request: HttpRequest | None = None,
+    actor=None,
+    object_type: str,
+    object_id: str | int = "",
+    force: str = "",
+    recipient: str = "",
+    justification: str = "",
+) -> AccessEvent:
+    """Log that data left the system (s.62 disclosure): a PDF for a partner, a CSV export, a file download.
+
+    ``recipient`` is who receives it (a partner's name, or the downloading
+    user's username); ``justification`` says what was handed over. ``object_id``
+    may be empty for an export of many records. ``actor`` defaults to the
+    request's user; ``ValueError`` when neither names a signed-in person.
+    """
+    return access_event_record(
+        request=request,
+        actor=_person(request, actor),
+        operation=Operation.DISCLOSURE,
+        object_type=object_type,
+        object_id=object_id,
+        force=force,
+        recipient=recipient,
+        justification=justification,
+    )
+
+
+def _actor_or_signed_in_user(request: HttpRequest | None, actor):
+    if actor is None and request is not None and request.user.is_authenticated:
+        return request.user
+    return actor
+
+
+def _person(request: HttpRequest | None, actor):
+    actor = _actor_or_signed_in_user(request, actor)
+    if actor is None:
+        raise ValueError("A consultation or disclosure must name the person: pass a signed-in request or an actor.")
+    return actor
 
 
 def _schedule_seal() -> None:

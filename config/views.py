@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from accounts.selectors import force_list_accessible
 from interventions.dashboard import supervision_tiles
 from outreach.dashboard import outreach_tiles
-from subjects.dashboard import my_work
+from subjects.selectors.work import my_work
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:

@@ -6,18 +6,14 @@ class InterventionsConfig(AppConfig):
     verbose_name = "Interventions and disposals"
 
     def ready(self) -> None:
-        from accounts.services import DEACTIVATION_GUARDS
-        from subjects.services import CLOSE_GUARDS
+        from subjects import hooks
 
-        from . import services
-
-        # A case closes only with an approved disposal; nobody is deactivated holding open cases.
-        if services.case_has_approved_disposal not in CLOSE_GUARDS:
-            CLOSE_GUARDS.append(services.case_has_approved_disposal)
-        if services.user_holds_open_cases not in DEACTIVATION_GUARDS:
-            DEACTIVATION_GUARDS.append(services.user_holds_open_cases)
-
+        from . import dashboard, services
         from .timeline import register_timeline_sources
 
+        # A case closes only with an approved disposal.
+        hooks.close_guards.register(services.case_has_approved_disposal)
+        # The case page shows the case's interventions, disposals and latest reviews.
+        hooks.case_page_sections.register(dashboard.case_section_context)
         # Interventions, disposal decisions and supervisory reviews on every subject's timeline.
         register_timeline_sources()

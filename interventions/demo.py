@@ -16,8 +16,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from accounts.models import Role, User
-from subjects.models import Case, CaseStatus
-from subjects.services import age_on
+from subjects.models import Case, CaseStatus, age_on
 
 from .demo_followups import seed_followups
 from .models import (

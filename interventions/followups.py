@@ -198,7 +198,7 @@ def followup_list_visible(user: User):
     A follow-up without a case (an agreement's expiry) is visible to those who may see the agreement's partner.
     """
     from partners.selectors import partner_list_visible
-    from subjects.selectors import case_list_visible
+    from subjects.selectors.access import case_list_visible
 
     return FollowUp.objects.filter(
         Q(case__in=case_list_visible(user))
@@ -235,7 +235,7 @@ def followup_record(*, followup: FollowUp, by: User, result: str = "", notes: st
 
 def followup_open_case(*, followup: FollowUp, by: User, request=None) -> Case:
     """Open a new case for the subject of a re-offending check that found re-offending (source: other)."""
-    from subjects.services import case_create
+    from subjects.services.cases import case_create
 
     if followup.result != ReoffendingResult.REOFFENDED or followup.case is None:
         raise ValidationError("A new case is opened from a re-offending check that found re-offending.")

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from accounts.selectors import force_ids_accessible
-from subjects.forms_edit import DateInput, VersionedModelForm
+from editing.forms import DateInput, VersionedModelForm
 from subjects.models import Case
 
 from .models import (

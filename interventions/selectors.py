@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from accounts.selectors import force_ids_accessible
 from subjects.models import OPEN_STATUSES, CaseStatus
-from subjects.selectors import case_list_visible
+from subjects.selectors.access import case_list_visible
 from subjects.workdays import working_days_between
 
 from .models import Disposal, DisposalStatus, DisposalType, Intervention

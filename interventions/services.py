@@ -19,8 +19,8 @@ from accounts.selectors import force_ids_accessible
 from accounts.services import notification_send
 from audit.models import Operation
 from audit.services import access_event_record
-from subjects.models import OPEN_STATUSES, Case
-from subjects.services import ConflictError, age_on
+from editing.versions import ConflictError
+from subjects.models import OPEN_STATUSES, Case, age_on
 
 from . import followups
 from .models import (

@@ -6,7 +6,7 @@ from django.db.models import F, Model
 from django.utils import timezone
 
 from accounts.models import User
-from subjects.services import ConflictError  # one error for every "someone else saved it first"
+from editing.versions import ConflictError
 
 from .models import (
     Campaign,

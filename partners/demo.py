@@ -23,7 +23,7 @@ from accounts.models import Force, User
 from interventions.followups import on_agreement_saved
 from interventions.models import Intervention, InterventionType
 from subjects.matching import name_key
-from subjects.services import age_on
+from subjects.models import age_on
 
 from .demo_catalogue import ALL, CONTACT_ROLES, FIRST_NAMES, INTERACTIONS, LAST_NAMES, OWNERS, PARTNERS, DemoPartner
 from .models import (

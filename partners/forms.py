@@ -12,8 +12,8 @@ from django.db.models import Q, QuerySet
 
 from accounts.models import Force, Role, User
 from accounts.selectors import force_ids_accessible, force_list_accessible
+from editing.forms import DateInput, VersionedModelForm
 from interventions.models import InterventionType
-from subjects.forms_edit import DateInput, VersionedModelForm
 
 from .models import (
     DataSharingAgreement,

@@ -23,7 +23,7 @@ from weasyprint.urls import URLFetcher
 
 from accounts.models import User
 from interventions.models import Intervention
-from subjects.services import age_on
+from subjects.models import age_on
 
 logger = logging.getLogger(__name__)
 

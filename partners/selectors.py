@@ -17,9 +17,8 @@ from django.utils import timezone
 from accounts.models import Force, User
 from accounts.selectors import force_ids_accessible, force_list_accessible
 from interventions.models import Intervention, InterventionStatus, InterventionType
-from subjects.models import Case
-from subjects.selectors import case_list_visible
-from subjects.services import age_on
+from subjects.models import Case, age_on
+from subjects.selectors.access import case_list_visible
 
 from .models import (
     AgreementStatus,

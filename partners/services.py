@@ -18,12 +18,12 @@ from django.utils import timezone
 from accounts.models import Force, User
 from audit.models import Operation
 from audit.services import access_event_record
+from editing.versions import ConflictError
 from interventions.followups import on_agreement_saved
 from interventions.models import Intervention
 from interventions.services import intervention_plan
 from subjects.matching import name_key
-from subjects.models import Case
-from subjects.services import ConflictError, age_on
+from subjects.models import Case, age_on
 
 from .models import DataSharingAgreement, Partner, PartnerContact, PartnerInteraction, PartnerStatus, Pathway
 

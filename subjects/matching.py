@@ -15,9 +15,9 @@ from datetime import date
 from django.db.models import Q
 
 from accounts.models import User
+from subjects.selectors.access import subject_details_visible, subject_list_visible
 
 from .models import OnlineIdentifier, Platform, Subject
-from .selectors import subject_details_visible, subject_list_visible
 
 _SPACES = re.compile(r"\s+")
 _NON_WORD = re.compile(r"[^\w\s]")

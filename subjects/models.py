@@ -5,11 +5,26 @@ Names are the contract of DESIGN.md. Status changes happen only in
 ``subjects.selectors`` (force access and restriction in one place).
 """
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from accounts.models import Force
+from editing.reference import ReferenceQuerySet
+from editing.status import StatusChange
+
+# A subject under this age is a child: parents are involved, and partners see less.
+ADULT_AGE = 18
+
+
+def age_on(date_of_birth: date | None, day: date) -> int | None:
+    """Age in whole years on ``day``; ``None`` when the date of birth is not known."""
+    if date_of_birth is None:
+        return None
+    return day.year - date_of_birth.year - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
 
 
 class ReferenceData(models.Model):
@@ -19,6 +34,8 @@ class ReferenceData(models.Model):
     label = models.CharField(max_length=100)
     active = models.BooleanField(default=True)
     position = models.PositiveSmallIntegerField(default=0)
+
+    objects = ReferenceQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -312,6 +329,27 @@ class ClosureReason(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class CaseQuerySet(models.QuerySet):
+    """The case rules that lists filter on, defined once (``Case.first_contact_overdue`` says the same per row)."""
+
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def first_contact_owed(self, by: date):
+        """Open cases not yet contacted whose first contact falls due on or before ``by``."""
+        return self.open().filter(first_contact_at__isnull=True, first_contact_due__lte=by)
+
+    def first_contact_overdue(self, today: date | None = None):
+        """Open cases not yet contacted whose first contact was due before ``today``."""
+        today = today or timezone.localdate()
+        return self.open().filter(first_contact_at__isnull=True, first_contact_due__lt=today)
+
+    def review_overdue(self, today: date | None = None):
+        """Open cases whose next supervisory review date has passed."""
+        today = today or timezone.localdate()
+        return self.open().filter(next_review_date__lt=today)
+
+
 class Case(models.Model):
     """One referral episode of a subject."""
 
@@ -343,6 +381,8 @@ class Case(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = CaseQuerySet.as_manager()
+
     class Meta:
         ordering = ["-referral_date", "-id"]
         indexes = [
@@ -365,22 +405,30 @@ class Case(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    def first_contact_overdue(self, today: date | None = None) -> bool:
+        """Still open, never reached, and the first contact was due before ``today`` (as the queryset's rule)."""
+        today = today or timezone.localdate()
+        waiting = self.is_open and self.first_contact_at is None and self.first_contact_due is not None
+        return waiting and self.first_contact_due < today
 
-class CaseStatusChange(models.Model):
-    """Who moved a case from which status to which, when and why. Written only by the transition service."""
+    def review_overdue(self, today: date | None = None) -> bool:
+        """Still open and the next supervisory review date has passed (as the queryset's rule)."""
+        today = today or timezone.localdate()
+        return self.is_open and self.next_review_date is not None and self.next_review_date < today
+
+
+class CaseStatusChange(StatusChange):
+    """Who moved a case from which status to which, when and why. Written only by ``status_move``."""
+
+    statuses = CaseStatus
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="status_changes")
-    from_status = models.CharField(max_length=10, choices=CaseStatus.choices, blank=True)
-    to_status = models.CharField(max_length=10, choices=CaseStatus.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-    reason = models.TextField(blank=True)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(StatusChange.Meta):
+        pass
 
     def __str__(self) -> str:
-        return f"{self.case_id}: {self.from_status or '-'} → {self.to_status}"
+        return f"{self.case_id}: {super().__str__()}"
 
 
 class EngagementType(models.TextChoices):
@@ -402,6 +450,10 @@ class EngagementOutcome(models.TextChoices):
     REFUSED = "refused", "Refused"
     NO_ANSWER = "no_answer", "No answer"
     RESCHEDULED = "rescheduled", "Rescheduled"
+
+
+# Outcomes that count as reaching the subject: the first of them is the case's first contact.
+REACHED_OUTCOMES = (EngagementOutcome.ENGAGED, EngagementOutcome.REFUSED)
 
 
 class ParentPresent(models.TextChoices):

@@ -25,9 +25,10 @@ from django.urls import reverse
 from django.utils.text import Truncator
 
 from accounts.models import User
+from subjects import hooks
+from subjects.selectors.access import subject_details_visible
 
 from .models import Attachment, Case, CaseStatus, CaseStatusChange, Engagement, Subject
-from .selectors import subject_details_visible
 
 # A source returns no more than this many of its newest entries; the merged
 # timeline is therefore exact for any ``limit`` up to it.
@@ -51,23 +52,20 @@ class TimelineEntry:
 
 
 TimelineSource = Callable[[Subject, User], Iterable[TimelineEntry]]
-_sources: list[TimelineSource] = []
 
 
 def register_timeline_source(source: TimelineSource) -> TimelineSource:
     """Add ``source`` to every subject's timeline (idempotent; usable as a decorator)."""
-    if source not in _sources:
-        _sources.append(source)
-    return source
+    return hooks.timeline_sources.register(source)
 
 
 def timeline_sources() -> tuple[TimelineSource, ...]:
-    return tuple(_sources)
+    return hooks.timeline_sources.receivers
 
 
 def subject_timeline(subject: Subject, viewer: User, limit: int = SOURCE_LIMIT) -> list[TimelineEntry]:
     """Everything about ``subject`` from every registered source, newest first."""
-    entries = [entry for source in _sources for entry in source(subject, viewer)]
+    entries = [entry for found in hooks.timeline_sources.send(subject, viewer) for entry in found]
     entries.sort(key=lambda entry: entry.at, reverse=True)
     return entries[:limit]
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import case_pages, cases, files, intake, merging, people, people_edit, restricted
+from .views import cases, files, intake, merging, people, people_edit, restricted
 
 app_name = "subjects"
 
@@ -22,8 +22,8 @@ urlpatterns = [
     path("<int:pk>/attachments/add/", files.attachment_add_view, name="attachment_add"),
     path("attachments/<int:pk>/download/", files.attachment_download_view, name="attachment_download"),
     # Cases
-    path("cases/<int:pk>/", case_pages.case_detail_view, name="case_detail"),
-    path("cases/<int:pk>/edit/", case_pages.case_edit_view, name="case_edit"),
-    path("cases/<int:pk>/transition/", case_pages.case_transition_view, name="case_transition"),
+    path("cases/<int:pk>/", cases.case_detail_view, name="case_detail"),
+    path("cases/<int:pk>/edit/", cases.case_edit_view, name="case_edit"),
+    path("cases/<int:pk>/transition/", cases.case_transition_view, name="case_transition"),
     path("cases/<int:pk>/engagements/add/", cases.engagement_add_view, name="engagement_add"),
 ]

@@ -4,7 +4,7 @@ import os
 
 import pytest
 from django.db import transaction
-from kombu.exceptions import OperationalError
+from kombu.exceptions import EncodeError, OperationalError
 
 from audit.tasks import seal_access_events
 from config.celery_app import app, enqueue_on_commit
@@ -46,6 +46,38 @@ def test_a_broker_outage_is_logged_and_the_request_still_succeeds(
 
     assert response.status_code == 302
     assert "could not enqueue audit.tasks.seal_access_events" in caplog.text
+
+
+@pytest.mark.parametrize(
+    "outage",
+    [OperationalError("broker down"), ConnectionRefusedError(111, "refused"), TimeoutError("timed out")],
+    ids=["kombu", "refused", "timeout"],
+)
+def test_a_broker_error_is_logged_and_swallowed(mocker, django_capture_on_commit_callbacks, caplog, outage):
+    mocker.patch.object(seal_access_events, "apply_async", side_effect=outage)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        enqueue_on_commit(seal_access_events)
+
+    assert "could not enqueue audit.tasks.seal_access_events" in caplog.text
+
+
+def test_calling_a_task_with_the_wrong_arguments_propagates(django_capture_on_commit_callbacks, caplog):
+    # Celery checks the arguments against the task's signature before sending, even when running in-process.
+    with pytest.raises(TypeError), django_capture_on_commit_callbacks(execute=True):
+        enqueue_on_commit(seal_access_events, 42)
+
+    assert "could not enqueue" not in caplog.text
+
+
+def test_an_argument_that_cannot_be_serialised_propagates(mocker, django_capture_on_commit_callbacks, caplog):
+    # A kombu error that is not about the broker: the caller passed an object instead of an id.
+    mocker.patch.object(seal_access_events, "apply_async", side_effect=EncodeError("Object of type User"))
+
+    with pytest.raises(EncodeError), django_capture_on_commit_callbacks(execute=True):
+        enqueue_on_commit(seal_access_events)
+
+    assert "could not enqueue" not in caplog.text
 
 
 @pytest.mark.skipif(

@@ -12,7 +12,7 @@ from audit.models import AccessEvent, Operation
 from interventions import services
 from interventions.models import Disposal, DisposalStatus, DisposalStatusChange
 from subjects.models import CaseStatus, ClosureReason
-from subjects.services import case_transition
+from subjects.services.cases import case_transition
 from subjects.tests.factories import CaseFactory, SubjectFactory
 
 from .factories import DisposalFactory, catalogues_seed, disposal_type

@@ -18,7 +18,8 @@ from interventions.models import (
     ReoffendingResult,
 )
 from subjects.models import Case, CaseStatus, ClosureReason, EngagementOutcome, EngagementType, ReferralSource
-from subjects.services import case_create, case_transition, engagement_log
+from subjects.services.cases import case_create, case_transition
+from subjects.services.engagements import engagement_log
 
 from .factories import DisposalFactory, InterventionFactory
 from .followup_factories import FollowUpFactory

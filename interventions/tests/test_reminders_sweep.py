@@ -15,7 +15,7 @@ from accounts.tests.factories import ForceFactory, UserFactory
 from interventions import reminders, tasks
 from interventions.models import DigestSent, DisposalStatus, FollowUpKind, FollowUpStatus, Reminder
 from subjects.models import CaseStatus, ClosureReason
-from subjects.services import case_transition
+from subjects.services.cases import case_transition
 from subjects.tests.factories import CaseFactory, SubjectFactory
 
 from .factories import DisposalFactory

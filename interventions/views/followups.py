@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from subjects.forms_edit import form_add_service_error
+from editing.forms import form_add_service_error
 
 from .. import followups, reminders
 from ..forms_followups import FollowUpResultForm, ReminderPreferenceForm

@@ -11,9 +11,9 @@ from django.views.decorators.http import require_http_methods
 
 from audit.models import Operation
 from audit.services import access_event_record
-from subjects.forms_edit import form_add_service_error, form_after_conflict
-from subjects.selectors import case_get_visible, case_list_visible
-from subjects.services import ConflictError
+from editing.forms import form_add_service_error, form_after_conflict
+from editing.versions import ConflictError
+from subjects.selectors.access import case_get_visible, case_list_visible
 
 from .. import services
 from ..forms import INTERVENTION_ACTIONS, InterventionEditForm, InterventionPlanForm, InterventionTransitionForm

@@ -10,9 +10,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import User
 from accounts.selectors import force_ids_accessible
-from subjects.forms_edit import form_add_service_error
+from editing.forms import form_add_service_error
 from subjects.models import OPEN_STATUSES
-from subjects.selectors import case_get_visible, case_list_visible
+from subjects.selectors.access import case_get_visible, case_list_visible
 
 from .. import services
 from ..forms import ReassignForm, ReviewForm

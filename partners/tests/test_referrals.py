@@ -15,8 +15,7 @@ from interventions.tests.factories import InterventionFactory
 from partners import pdf
 from partners.models import PartnerStatus
 from partners.services import pathway_refer
-from subjects.models import CaseStatus
-from subjects.services import age_on
+from subjects.models import CaseStatus, age_on
 from subjects.tests.factories import CaseFactory
 
 from .factories import PartnerFactory, PathwayFactory, intervention_type, partner_in, referral_of

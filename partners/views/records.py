@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from audit.models import Operation
 from audit.services import access_event_record
-from subjects.forms_edit import form_add_service_error, form_after_conflict
+from editing.forms import form_add_service_error, form_after_conflict
 
 from .. import selectors, services
 from ..forms import (

@@ -9,9 +9,9 @@ from django.views.decorators.http import require_http_methods
 
 from audit.models import Operation
 from audit.services import access_event_record
-from subjects.forms_edit import form_add_service_error
-from subjects.selectors import case_get_visible
-from subjects.services import age_on
+from editing.forms import form_add_service_error
+from subjects.models import age_on
+from subjects.selectors.access import case_get_visible
 
 from .. import selectors, services
 from ..forms import ReferralForm, ReferralSummaryForm

@@ -15,8 +15,9 @@ from django.utils import timezone
 from accounts.models import Role
 from accounts.tests.factories import UserFactory
 from audit.models import AccessEvent, Operation
-from subjects import attachments
-from subjects.attachments import (
+from subjects.models import Attachment, BreakGlassAccess
+from subjects.services import attachments
+from subjects.services.attachments import (
     DOCX,
     JPEG,
     PDF,
@@ -27,7 +28,6 @@ from subjects.attachments import (
     size_label,
     upload_check,
 )
-from subjects.models import Attachment, BreakGlassAccess
 from subjects.tests.factories import CaseFactory, SubjectFactory
 
 pytestmark = pytest.mark.django_db

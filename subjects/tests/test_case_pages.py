@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AccessEvent, Operation
-from subjects import services
 from subjects.models import ActivityType, CaseStatus, CaseStatusChange, ReferralSource
+from subjects.services import cases as services
 
 from .factories import CaseFactory, EngagementFactory, SubjectFactory
 

@@ -7,8 +7,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from audit.models import AccessEvent, Operation
-from subjects import services
+from subjects import hooks
 from subjects.models import CaseStatus, CaseStatusChange, ClosureReason
+from subjects.services import cases as services
 
 from .factories import CaseFactory, SubjectFactory
 
@@ -27,7 +28,7 @@ ILLEGAL = [pair for pair in itertools.product(CaseStatus.values, repeat=2) if pa
 @pytest.fixture(autouse=True)
 def only_the_close_guards_a_test_adds(monkeypatch):
     """Other apps add close guards (interventions: an approved disposal); the workflow is tested on its own here."""
-    monkeypatch.setattr(services, "CLOSE_GUARDS", [])
+    monkeypatch.setattr(hooks.close_guards, "_receivers", [])
 
 
 @pytest.fixture
@@ -48,7 +49,7 @@ def move_data(to_status):
 
 
 def test_the_workflow_map_is_the_one_these_tests_check():
-    allowed = {(src, dst) for src, targets in services.ALLOWED_TRANSITIONS.items() for dst in targets}
+    allowed = {(src, dst) for src, targets in services.CASE_TRANSITIONS.moves.items() for dst in targets}
 
     assert allowed == set(ALLOWED)
 
@@ -152,9 +153,9 @@ def disposal_guard():
     def guard(case):
         return "An approved disposal is needed before the case can close." if case.operation != "done" else ""
 
-    services.CLOSE_GUARDS.append(guard)
+    hooks.close_guards.register(guard)
     yield guard
-    services.CLOSE_GUARDS.remove(guard)
+    hooks.close_guards.unregister(guard)
 
 
 def test_a_close_guard_stops_the_case_closing(officer_a, disposal_guard):

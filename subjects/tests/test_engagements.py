@@ -9,8 +9,8 @@ from django.utils import timezone
 from accounts.models import Role
 from accounts.tests.factories import UserFactory
 from audit.models import AccessEvent, Operation
-from subjects.filters import years_before
 from subjects.models import CaseStatus, Engagement, EngagementType
+from subjects.selectors.lists import years_before
 
 from .factories import CaseFactory, SubjectFactory
 

@@ -18,7 +18,6 @@ from django.utils import timezone
 from accounts.models import Role
 from accounts.tests.factories import UserFactory
 from audit.models import AccessEvent, Operation
-from subjects.merging import merge_preview, subject_merge
 from subjects.models import (
     Association,
     Attachment,
@@ -34,8 +33,9 @@ from subjects.models import (
     Subject,
     VulnerabilityFlag,
 )
-from subjects.selectors import subject_get_visible
-from subjects.services import case_create, case_transition
+from subjects.selectors.access import subject_get_visible
+from subjects.services.cases import case_create, case_transition
+from subjects.services.merging import merge_preview, subject_merge
 from subjects.tests.factories import (
     AssociationFactory,
     AttachmentFactory,

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from subjects.dashboard import my_work
 from subjects.models import Case, CaseStatus
+from subjects.selectors.work import my_work
 
 from .factories import CaseFactory, SubjectFactory
 

@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
 from audit.models import AccessEvent, Operation
-from subjects.intake import referral_record
 from subjects.models import (
     ActivityType,
     Case,
@@ -25,6 +24,7 @@ from subjects.models import (
     SubjectAlias,
     VulnerabilityFlag,
 )
+from subjects.services.intake import referral_record
 from subjects.tests.factories import CaseFactory, OnlineIdentifierFactory, SubjectFactory
 from subjects.workdays import add_working_days
 

@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from audit.models import AccessEvent, Operation
-from subjects import relations
 from subjects.models import Association, Contact, Context, ContextKind, OnlineIdentifier, Platform, Relationship
+from subjects.services import relations
 
 from .factories import AssociationFactory, ContactFactory, ContextFactory, OnlineIdentifierFactory, SubjectFactory
 

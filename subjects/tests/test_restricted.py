@@ -12,8 +12,8 @@ from accounts.models import Notification, Role
 from accounts.tests.factories import UserFactory
 from audit.models import AccessEvent, Operation
 from subjects.models import BreakGlassAccess
-from subjects.restricted import break_glass_open
-from subjects.selectors import case_get_visible, case_list_visible, subject_details_visible, subject_list_visible
+from subjects.selectors.access import case_get_visible, case_list_visible, subject_details_visible, subject_list_visible
+from subjects.services.restricted import break_glass_open
 from subjects.tests.factories import CaseFactory, SubjectFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
 from audit.models import AccessEvent, Operation
-from subjects import timeline
-from subjects.filters import years_before
+from subjects import hooks, timeline
 from subjects.models import BreakGlassAccess, CaseStatus, VulnerabilityFlag
+from subjects.selectors.lists import years_before
 
 from .factories import (
     AssociationFactory,
@@ -301,7 +301,7 @@ def test_the_page_costs_the_same_queries_for_5_and_50_timeline_entries(
     client_a, subject, rows, django_assert_num_queries, monkeypatch
 ):
     # The subjects app's own timeline sources; other apps' sources are counted in the test below.
-    monkeypatch.setattr(timeline, "_sources", SUBJECT_SOURCES)
+    monkeypatch.setattr(hooks.timeline_sources, "_receivers", list(SUBJECT_SOURCES))
     fill_page(subject, rows)
     client_a.get("/")  # the first request of a session starts its idle clock (a session write)
 

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
-from subjects.filters import AGE_BANDS, age_band_q, years_before
 from subjects.models import ActivityType, CaseStatus, ReferralSource, RiskLevel, Subject, VulnerabilityFlag
+from subjects.selectors.lists import AGE_BANDS, age_band_q, years_before
 
 from .factories import CaseFactory, OnlineIdentifierFactory, SubjectAliasFactory, SubjectFactory
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
-from subjects import timeline
+from subjects import hooks, timeline
 from subjects.models import CaseStatus, CaseStatusChange, EngagementType
 from subjects.timeline import TimelineEntry, register_timeline_source, subject_timeline, timeline_sources
 
@@ -37,7 +37,7 @@ SUBJECT_SOURCES = [
 @pytest.fixture(autouse=True)
 def subject_sources_only(monkeypatch):
     """The subjects app's own sources only: other apps register theirs too, and test them themselves."""
-    monkeypatch.setattr(timeline, "_sources", list(SUBJECT_SOURCES))
+    monkeypatch.setattr(hooks.timeline_sources, "_receivers", list(SUBJECT_SOURCES))
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from subjects.services import FIRST_CONTACT_WORKING_DAYS
+from subjects.services.cases import FIRST_CONTACT_WORKING_DAYS
 from subjects.workdays import add_working_days, is_working_day, working_days_between
 
 

@@ -2,31 +2,117 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Prefetch, prefetch_related_objects
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
-from subjects.filters import officer_list_for_force
-from subjects.forms_people import EngagementForm
-from subjects.models import Case, Engagement
-from subjects.selectors import case_get_visible
-from subjects.services import engagement_log
+from audit.models import Operation
+from audit.services import access_event_record
+from editing.forms import form_add_service_error, form_after_conflict
+from editing.versions import ConflictError
+from subjects import hooks
+from subjects.forms.cases import CaseEditForm, CaseTransitionForm, transitions_available
+from subjects.forms.people import EngagementForm
+from subjects.models import Case, CaseStatus, CaseStatusChange, CmaSection, Engagement
+from subjects.selectors.access import case_get_visible
+from subjects.selectors.lists import officer_list_for_force
+from subjects.services.cases import case_transition, case_update
+from subjects.services.engagements import engagement_log
 from subjects.timeline import person_name, subject_timeline
 from subjects.views.people import subject_page_render
 
 
-def case_detail_view(request, pk=None):
-    raise Http404
+@require_GET
+def case_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    case = case_get_visible(request.user, pk)
+    prefetch_related_objects(
+        [case],
+        "activity_types",
+        Prefetch("status_changes", queryset=CaseStatusChange.objects.select_related("by")),
+        Prefetch("engagements", queryset=Engagement.objects.prefetch_related("officers")),
+    )
+    access_event_record(
+        request=request, operation=Operation.CONSULTATION, object_type="case", object_id=case.pk, force=case.force.code
+    )
+    context = {
+        "case": case,
+        "cma_sections": [CmaSection(code).label for code in case.cma_sections if code in CmaSection.values],
+        "transitions": transitions_available(case),
+        "first_contact_overdue": case.first_contact_overdue(),
+        "review_overdue": case.review_overdue(),
+        # Sections other apps add (interventions: its interventions, disposals and reviews, 3 fixed queries).
+        **_sections(case, request.user),
+    }
+    return render(request, "subjects/case_detail.html", context)
 
 
-def case_edit_view(request, pk=None):
-    raise Http404
+def _sections(case, viewer) -> dict:
+    context = {}
+    for part in hooks.case_page_sections.send(case, viewer):
+        context.update(part)
+    return context
 
 
-def case_transition_view(request, pk=None):
-    raise Http404
+@require_http_methods(["GET", "POST"])
+def case_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    case = case_get_visible(request.user, pk)
+    form = CaseEditForm(_posted(request), instance=case)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            case_update(
+                case=case,
+                by=request.user,
+                expected_version=form.cleaned_data["version"],
+                changes=form.changes(),
+                request=request,
+            )
+        except ConflictError as error:
+            form, conflict = form_after_conflict(form, error.current, object_type="case")
+        except ValidationError as error:
+            form_add_service_error(form, error)
+        else:
+            messages.success(request, f"Case {case.reference} saved.")
+            return redirect("subjects:case_detail", pk=case.pk)
+    return render(request, "subjects/case_form.html", {"case": case, "form": form, "conflict": conflict})
+
+
+@require_http_methods(["GET", "POST"])
+def case_transition_view(request: HttpRequest, pk: int) -> HttpResponse:
+    case = case_get_visible(request.user, pk)
+    to_status = request.POST.get("to_status", "") if request.method == "POST" else request.GET.get("to", "")
+    form = CaseTransitionForm(_posted(request), to_status=to_status)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case_transition(
+                case=case,
+                by=request.user,
+                to_status=to_status,
+                reason=form.cleaned_data["reason"],
+                closure_reason=form.cleaned_data.get("closure_reason", ""),
+                request=request,
+            )
+        except ValidationError as error:
+            form_add_service_error(form, error)
+        else:
+            messages.success(request, f"Case {case.reference} is now {CaseStatus(to_status).label.lower()}.")
+            return redirect("subjects:case_detail", pk=case.pk)
+    context = {
+        "case": case,
+        "form": form,
+        "to_status": to_status,
+        "to_label": CaseStatus(to_status).label if to_status in CaseStatus.values else to_status,
+        "transitions": transitions_available(case),
+        "allowed": to_status in dict(transitions_available(case)),
+    }
+    return render(request, "subjects/case_transition_form.html", context)
+
+
+def _posted(request: HttpRequest):
+    return request.POST if request.method == "POST" else None
 
 
 @require_http_methods(["GET", "POST"])

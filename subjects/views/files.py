@@ -6,9 +6,9 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ..attachments import attachment_add, attachment_get_visible, attachment_open_for_download
-from ..forms_files import AttachmentForm
-from ..selectors import subject_details_visible, subject_get_visible
+from subjects.forms.files import AttachmentForm
+from subjects.selectors.access import subject_details_visible, subject_get_visible
+from subjects.services.attachments import attachment_add, attachment_get_visible, attachment_open_for_download
 
 
 @require_http_methods(["GET", "POST"])

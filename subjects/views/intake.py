@@ -5,8 +5,9 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from ..forms_referral import ReferralForm
-from ..intake import referral_record
+from subjects.forms.intake import ReferralForm
+from subjects.services.intake import referral_record
+
 from ..matching import possible_matches
 
 

@@ -6,10 +6,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from ..forms_merge import MergeChooseForm, MergeConfirmForm
-from ..merging import merge_preview, subject_merge
+from subjects.forms.merging import MergeChooseForm, MergeConfirmForm
+from subjects.selectors.access import subject_get_visible
+from subjects.services.merging import merge_preview, subject_merge
+
 from ..models import Subject
-from ..selectors import subject_get_visible
 
 
 @require_http_methods(["GET", "POST"])

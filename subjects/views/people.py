@@ -1,18 +1,17 @@
 """People: the subject list and the subject page (other views of people follow)."""
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from audit.models import Operation
 from audit.services import access_event_record
-from subjects.filters import officer_list_for_force, subject_list_filtered, subject_profile, subject_rows
-from subjects.forms_people import EngagementForm, SubjectFilterForm
-from subjects.models import Subject
-from subjects.selectors import subject_get_visible
-from subjects.services import age_on
+from subjects.forms.people import EngagementForm, SubjectFilterForm
+from subjects.models import Subject, age_on
+from subjects.selectors.access import subject_get_visible
+from subjects.selectors.lists import officer_list_for_force, subject_list_filtered, subject_profile, subject_rows
 from subjects.timeline import details_visible, person_name, subject_timeline
 
 SUBJECTS_PER_PAGE = 25
@@ -80,23 +79,3 @@ def subject_page_render(
         **profile,
     }
     return render(request, "subjects/subject_detail.html", context)
-
-
-def subject_edit_view(request, pk=None):
-    raise Http404
-
-
-def identifier_add_view(request, pk=None):
-    raise Http404
-
-
-def contact_add_view(request, pk=None):
-    raise Http404
-
-
-def association_add_view(request, pk=None):
-    raise Http404
-
-
-def context_detail_view(request, pk=None):
-    raise Http404

@@ -9,19 +9,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.models import Operation
 from audit.services import access_event_record
+from editing.forms import form_add_service_error, form_after_conflict
+from editing.versions import ConflictError
+from subjects.forms.people_edit import AssociationForm, AssociationTarget, ContactForm, IdentifierForm, SubjectEditForm
+from subjects.selectors.access import subject_details_visible, subject_get_visible
+from subjects.services import relations
+from subjects.services.people import subject_update
 
-from .. import relations, services
-from ..forms_edit import (
-    AssociationForm,
-    AssociationTarget,
-    ContactForm,
-    IdentifierForm,
-    SubjectEditForm,
-    form_add_service_error,
-    form_after_conflict,
-)
 from ..models import Context, Subject
-from ..selectors import subject_details_visible, subject_get_visible
 
 CONTEXT_MEMBERS_PER_PAGE = 50
 
@@ -45,14 +40,14 @@ def subject_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.subject_update(
+            subject_update(
                 subject=subject,
                 by=request.user,
                 expected_version=form.cleaned_data["version"],
                 changes=form.changes(),
                 request=request,
             )
-        except services.ConflictError as error:
+        except ConflictError as error:
             form, conflict = form_after_conflict(form, error.current, object_type="subject", viewer=request.user)
         except ValidationError as error:
             form_add_service_error(form, error)

@@ -7,9 +7,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from ..forms_restricted import BreakGlassForm
-from ..restricted import break_glass_minutes, break_glass_open
-from ..selectors import subject_details_visible, subject_get_visible
+from subjects.forms.restricted import BreakGlassForm
+from subjects.selectors.access import subject_details_visible, subject_get_visible
+from subjects.services.restricted import break_glass_minutes, break_glass_open
 
 
 @require_http_methods(["GET", "POST"])

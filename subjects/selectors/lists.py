@@ -13,9 +13,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.selectors import scope_to_forces
-
-from .matching import identifier_key, name_key
-from .models import (
+from subjects.matching import identifier_key, name_key
+from subjects.models import (
     OPEN_STATUSES,
     Association,
     Case,
@@ -24,9 +23,9 @@ from .models import (
     Platform,
     Subject,
     SubjectAlias,
+    age_on,
 )
-from .selectors import CASEWORK_ROLES, restricted_details_hidden_q, subject_list_visible
-from .services import age_on
+from subjects.selectors.access import CASEWORK_ROLES, restricted_details_hidden_q, subject_list_visible
 
 
 # ------------------------------------------------------------------------------

@@ -5,10 +5,9 @@ from datetime import timedelta
 from django.utils import timezone
 
 from accounts.models import User
-
-from .models import OPEN_STATUSES, Case
-from .selectors import CASEWORK_ROLES, case_list_visible
-from .workdays import add_working_days
+from subjects.models import OPEN_STATUSES, Case
+from subjects.selectors.access import CASEWORK_ROLES, case_list_visible
+from subjects.workdays import add_working_days
 
 # First contacts due within this many working days are listed before they become overdue.
 FIRST_CONTACT_HORIZON_WORKING_DAYS = 5

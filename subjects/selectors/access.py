@@ -10,8 +10,7 @@ from django.utils import timezone
 
 from accounts.models import SUPERVISOR_ROLES, Role, User
 from accounts.selectors import force_ids_accessible
-
-from .models import BreakGlassAccess, Case, Subject
+from subjects.models import BreakGlassAccess, Case, Subject
 
 # Roles that work with identified people. Analysts never see identities;
 # admin support and system admins have no case access unless granted.

@@ -18,8 +18,7 @@ from accounts.selectors import supervisors_of_force
 from accounts.services import notification_send
 from audit.models import Operation
 from audit.services import access_event_record
-
-from .models import BreakGlassAccess, Subject
+from subjects.models import BreakGlassAccess, Subject
 
 MIN_REASON_LENGTH = 10
 DEFAULT_MINUTES = 60

@@ -4,9 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from accounts.models import User
-
-from .merging import merge_candidate_find
-from .models import Subject
+from subjects.models import Subject
+from subjects.services.merging import merge_candidate_find
 
 
 class MergeChooseForm(forms.Form):

@@ -18,8 +18,7 @@ from accounts.models import SUPERVISOR_ROLES, User
 from accounts.selectors import force_ids_accessible
 from audit.models import Operation
 from audit.services import access_event_record
-
-from .models import (
+from subjects.models import (
     Association,
     Attachment,
     BreakGlassAccess,
@@ -31,8 +30,8 @@ from .models import (
     Subject,
     SubjectAlias,
 )
-from .selectors import subject_list_visible
-from .services import subject_alias_add
+from subjects.selectors.access import subject_list_visible
+from subjects.services.people import subject_alias_add
 
 _RISK_ORDER = [RiskLevel.LOW, RiskLevel.MEDIUM, RiskLevel.HIGH]
 # Fields of the kept subject filled from the duplicate only where the kept one has nothing.

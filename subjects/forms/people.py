@@ -9,9 +9,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.selectors import force_list_accessible
-
-from .filters import AGE_BANDS, officer_list_for_filter
-from .models import (
+from subjects.models import (
+    ADULT_AGE,
     ActivityType,
     Case,
     CaseStatus,
@@ -21,8 +20,9 @@ from .models import (
     ReferralSource,
     RiskLevel,
     VulnerabilityFlag,
+    age_on,
 )
-from .services import ADULT_AGE, age_on
+from subjects.selectors.lists import AGE_BANDS, officer_list_for_filter
 
 ANY = [("", "Any")]
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"

@@ -13,11 +13,10 @@ from django.db.models import BooleanField, ExpressionWrapper, QuerySet
 from accounts.models import Force, User
 from audit.models import Operation
 from audit.services import access_event_record
-
-from . import services
-from .matching import name_key
-from .models import Association, Contact, Context, OnlineIdentifier, Relationship, Subject
-from .selectors import restricted_details_hidden_q, subject_list_visible
+from subjects.matching import name_key
+from subjects.models import Association, Contact, Context, OnlineIdentifier, Relationship, Subject
+from subjects.selectors.access import restricted_details_hidden_q, subject_list_visible
+from subjects.services.people import identifier_add
 
 # A person is a sibling or co-offender of a person, and a member of a place.
 SUBJECT_RELATIONSHIPS = (Relationship.CO_OFFENDER, Relationship.SIBLING, Relationship.ASSOCIATE)
@@ -42,14 +41,14 @@ def _record_collection(*, by: User, object_type: str, object_id: int, subject: S
 def identifier_record(
     *, subject: Subject, by: User, platform: str, handle: str, first_seen=None, last_seen=None, request=None
 ) -> OnlineIdentifier:
-    """Add an online identifier to ``subject`` (via ``services.identifier_add``) and log its collection.
+    """Add an online identifier to ``subject`` (via ``identifier_add``) and log its collection.
 
     A handle the subject already has on that platform (compared normalised:
     case, spaces, a leading "@", email dots) is refused at the handle field.
     """
     try:
         with transaction.atomic():
-            identifier = services.identifier_add(
+            identifier = identifier_add(
                 subject=subject, platform=platform, handle=handle, first_seen=first_seen, last_seen=last_seen
             )
     except ValidationError as error:

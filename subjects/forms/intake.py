@@ -10,10 +10,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.selectors import force_list_accessible
-
-from .intake import referral_dates_validate
-from .matching import Match, identifier_key, name_key
-from .models import (
+from subjects.matching import Match, identifier_key, name_key
+from subjects.models import (
     ActivityType,
     CmaSection,
     PersonCategory,
@@ -23,6 +21,7 @@ from .models import (
     Sex,
     VulnerabilityFlag,
 )
+from subjects.services.intake import referral_dates_validate
 
 # The outward part of a UK postcode: B15, WS1, CV10, DY11, SW1A, W1A.
 POSTCODE_DISTRICT = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?$")

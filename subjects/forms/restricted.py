@@ -3,7 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .restricted import MIN_REASON_LENGTH, break_glass_reason_check
+from subjects.services.restricted import MIN_REASON_LENGTH, break_glass_reason_check
 
 
 class BreakGlassForm(forms.Form):

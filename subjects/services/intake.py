@@ -12,11 +12,11 @@ from accounts.models import User
 from accounts.selectors import force_ids_accessible
 from audit.models import Operation
 from audit.services import access_event_record
-
-from .matching import identifier_key
-from .models import Case, Subject
-from .selectors import subject_details_visible, subject_list_visible
-from .services import IdentifierInput, age_on, case_create, identifier_add, subject_alias_add, subject_create
+from subjects.matching import identifier_key
+from subjects.models import Case, Subject, age_on
+from subjects.selectors.access import subject_details_visible, subject_list_visible
+from subjects.services.cases import case_create
+from subjects.services.people import IdentifierInput, identifier_add, subject_alias_add, subject_create
 
 MIN_AGE_AT_REFERRAL = 5
 MAX_AGE_AT_REFERRAL = 100

@@ -24,9 +24,8 @@ from django.utils import timezone
 from accounts.models import User
 from audit.models import Operation
 from audit.services import access_event_record
-
-from .models import Attachment, Case, Subject
-from .selectors import subject_details_visible, subject_list_visible
+from subjects.models import Attachment, Case, Subject
+from subjects.selectors.access import subject_details_visible, subject_list_visible
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 MAX_NAME_LENGTH = 150

@@ -3,8 +3,8 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .attachments import max_upload_bytes, size_label, upload_check
-from .models import AttachmentKind, Case, Subject
+from subjects.models import AttachmentKind, Case, Subject
+from subjects.services.attachments import max_upload_bytes, size_label, upload_check
 
 
 class AttachmentForm(forms.Form):

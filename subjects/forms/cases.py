@@ -4,9 +4,10 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from .forms_edit import ASSIGNABLE_ROLES, DateInput, VersionedModelForm, users_of_force
-from .models import ActivityType, Case, CaseStatus, ClosureReason, CmaSection
-from .services import ALLOWED_TRANSITIONS, RATIONALE_REQUIRED
+from editing.forms import DateInput, VersionedModelForm
+from subjects.forms.people_edit import users_of_force
+from subjects.models import ActivityType, Case, CaseStatus, ClosureReason, CmaSection
+from subjects.services.cases import ASSIGNABLE_ROLES, CASE_TRANSITIONS, RATIONALE_REQUIRED
 
 # What the button for each move says, and what the reason box asks for.
 TRANSITION_ACTIONS = {
@@ -25,7 +26,7 @@ REASON_LABELS = {
 
 def transitions_available(case: Case) -> list[tuple[str, str]]:
     """The moves the workflow allows from the case's status, as (status, button text), in workflow order."""
-    allowed = ALLOWED_TRANSITIONS.get(case.status, frozenset())
+    allowed = CASE_TRANSITIONS.allowed(case.status)
     return [(status, TRANSITION_ACTIONS[status]) for status in CaseStatus.values if status in allowed]
 
 

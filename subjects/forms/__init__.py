@@ -1,0 +1,1 @@
+"""Forms of the subjects app, one module per views module."""
