@@ -41,7 +41,7 @@ def main() -> None:
 def seed() -> None:
     """Officers and sergeants in four forces, 20,000 cases each owing one check: half due today, half overdue."""
     from accounts.models import Force, Role, User
-    from interventions.models import FollowUp, FollowUpKind, FollowUpStatus
+    from followups.models import FollowUp, FollowUpKind, FollowUpStatus
     from subjects.models import Case, CaseStatus, ReferralSource, Subject
 
     forces = list(Force.objects.order_by("code"))
@@ -118,12 +118,12 @@ def warm_up() -> None:
     """Put the process where a running worker is: URLconf loaded (a one-off ~2 s) and tables analysed."""
     from django.urls import reverse
 
-    reverse("interventions:followup_list")
+    reverse("followups:list")
     analyze()
 
 
 def timed_sweep():
-    from interventions.reminders import reminders_sweep
+    from followups.reminders import reminders_sweep
 
     start = time.perf_counter()
     result = reminders_sweep(now=NOW)

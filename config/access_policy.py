@@ -58,6 +58,12 @@ POLICY: dict[str, Rule] = {
     "accounts:notifications": EVERY_ROLE,
     "accounts:team": roles(*SUPERVISORS),
     "accounts:user_detail": roles(*SUPERVISORS, scoped=True),
+    # The one-time link to choose one's own password (a new account, a sign-in reset).
+    "accounts:password_set": PUBLIC,
+    # Access changes that grant case access wait for a sergeant or inspector who can see every force
+    # involved (accounts.selectors.access_grant_list_decidable): never a system admin.
+    "accounts:access_grants": roles(*SUPERVISORS),
+    "accounts:access_grant_detail": roles(*SUPERVISORS, scoped=True),
     # Subjects and cases (analysts never see identities; admin support and
     # system admins have no case access by default).
     "subjects:list": roles(*CASEWORKERS),
@@ -91,11 +97,13 @@ POLICY: dict[str, Rule] = {
     "interventions:caseload_officer": roles(*SUPERVISORS, scoped=True),
     "interventions:review_new": roles(*SUPERVISORS, scoped=True),
     # Follow-ups: the caseworkers who owe them (scoped: another force's follow-up is a 404);
-    # reminder settings: anyone who can owe or be escalated a follow-up.
-    "interventions:followup_list": roles(*CASEWORKERS),
-    "interventions:followup_detail": roles(*CASEWORKERS, scoped=True),
-    "interventions:followup_open_case": roles(*CASEWORKERS, scoped=True),
-    "interventions:reminder_preferences": roles(*CASEWORKERS),
+    # reminder settings: anyone who can owe or be escalated a follow-up; handing an officer's
+    # follow-ups over: their supervisors (scoped: an officer of another force is a 404).
+    "followups:list": roles(*CASEWORKERS),
+    "followups:detail": roles(*CASEWORKERS, scoped=True),
+    "followups:open_case": roles(*CASEWORKERS, scoped=True),
+    "followups:handover": roles(*SUPERVISORS, scoped=True),
+    "followups:reminder_preferences": roles(*CASEWORKERS),
     # Outreach (Protect): caseworkers log events, campaigns and lessons; admin
     # support keeps targets and reads everything; analysts read lists, calendar
     # and progress (no personal data beyond presenter names). Sysadmin: nothing.
@@ -146,9 +154,6 @@ POLICY: dict[str, Rule] = {
     "reporting:return_submit": roles(Role.ADMIN_SUPPORT, scoped=True),
     # Audit
     "audit:event_list": roles(*SUPERVISORS, Role.SYSADMIN),
-    # Another user's TOTP secret is never shown, to anyone.
-    "admin:otp_totp_totpdevice_config": NOBODY,
-    "admin:otp_totp_totpdevice_qrcode": NOBODY,
 }
 
 # Whole namespaces handed to another access check: the Django admin (system

@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("subjects/", include("subjects.urls")),
     path("casework/", include("interventions.urls")),
+    path("casework/", include("followups.urls")),
     path("audit/", include("audit.urls")),
     path("outreach/", include("outreach.urls")),
     path("partners/", include("partners.urls")),

@@ -16,9 +16,9 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from accounts.models import Role, User
+from followups.demo import CaseWork, seed_followups
 from subjects.models import Case, CaseStatus, age_on
 
-from .demo_followups import seed_followups
 from .models import (
     Attendance,
     Disposal,
@@ -77,7 +77,24 @@ def seed(*, rng: random.Random, scale: int = 1) -> None:
     with transaction.atomic():
         for case in _untouched_demo_cases():
             demo.case(case)
-        seed_followups(rng=rng, narrative_prefix=DEMO_NARRATIVE)
+        seed_followups(rng=rng, narrative_prefix=DEMO_NARRATIVE, work=_followup_work())
+
+
+def _followup_work() -> dict[int, CaseWork]:
+    """What the follow-up rules would have looked at on each demo case: its approval and running interventions."""
+    demo = Case.objects.filter(narrative__startswith=DEMO_NARRATIVE)
+    approved = {
+        d.case_id: timezone.localdate(d.decided_at)
+        for d in Disposal.objects.filter(status=DisposalStatus.APPROVED, decided_at__isnull=False, case__in=demo)
+    }
+    started: dict[int, list[date]] = {}
+    running = Intervention.objects.filter(status=InterventionStatus.ACTIVE, started_on__isnull=False, case__in=demo)
+    for case_id, day in running.values_list("case_id", "started_on"):
+        started.setdefault(case_id, []).append(day)
+    return {
+        pk: CaseWork(decided_on=approved.get(pk), interventions_started=tuple(started.get(pk, ())))
+        for pk in approved.keys() | started.keys()
+    }
 
 
 def _untouched_demo_cases():

@@ -8,13 +8,15 @@ decide, what a submission needs) live in ``interventions.services``, whose
 from datetime import timedelta
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.conf import settings
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from accounts.models import Role, User
-from accounts.selectors import force_ids_accessible
+from accounts.models import User
+from accounts.selectors import force_ids_accessible, users_offered
 from editing.forms import DateInput, VersionedModelForm
 from subjects.models import Case
+from subjects.services.cases import ASSIGNABLE_ROLES
 
 from .models import (
     NDM_STAGES,
@@ -26,7 +28,7 @@ from .models import (
     InterventionStatus,
     InterventionType,
 )
-from .services import DEFAULT_REVIEW_INTERVAL_DAYS, disposal_types_offered
+from .services import disposal_types_offered
 
 # One short hint per National Decision Model stage, shown under its box.
 NDM_HINTS = {
@@ -50,11 +52,6 @@ def _dated(value):
 # ------------------------------------------------------------------------------
 # Interventions
 # ------------------------------------------------------------------------------
-def _intervention_types(keep: InterventionType | None = None) -> QuerySet[InterventionType]:
-    wanted = Q(active=True) | Q(pk=keep.pk) if keep is not None else Q(active=True)
-    return InterventionType.objects.filter(wanted).order_by("position", "label")
-
-
 class InterventionPlanForm(forms.ModelForm):
     class Meta:
         model = Intervention
@@ -64,7 +61,7 @@ class InterventionPlanForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["type"].queryset = _intervention_types()
+        self.fields["type"].queryset = InterventionType.objects.offered()
 
     def fields_for_service(self) -> dict:
         return dict(self.cleaned_data)
@@ -83,7 +80,8 @@ class InterventionEditForm(VersionedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["type"].queryset = _intervention_types(keep=self.instance.type if self.instance.type_id else None)
+        chosen = self.instance.type if self.instance.type_id else None
+        self.fields["type"].queryset = InterventionType.objects.offered(chosen)
 
 
 # What each move of an intervention is called, and whether it is dated.
@@ -134,9 +132,8 @@ class DisposalFieldsMixin:
         self.fields["type"].queryset = disposal_types_offered(case=case).order_by("position", "label")
         self.fields["type"].label = "Disposal"
         current = self.instance.outcome if self.instance.outcome_id else None
-        wanted = Q(active=True) | Q(pk=current.pk) if current else Q(active=True)
         outcome = self.fields["outcome"]
-        outcome.queryset = HomeOfficeOutcome.objects.filter(wanted).order_by("id")
+        outcome.queryset = HomeOfficeOutcome.objects.offered(current)
         outcome.required = False
         outcome.empty_label = "The disposal's usual outcome"
         outcome.help_text = (
@@ -219,24 +216,18 @@ class ReviewForm(forms.Form):
         required=False,
         widget=DateInput(),
         label="Next review",
-        help_text=f"Leave empty for {DEFAULT_REVIEW_INTERVAL_DAYS} days from today.",
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.initial.setdefault("next_review_date", timezone.localdate() + timedelta(days=DEFAULT_REVIEW_INTERVAL_DAYS))
+        days = settings.SUPERVISORY_REVIEW_DAYS  # read per form: the setting is the one default
+        self.fields["next_review_date"].help_text = f"Leave empty for {days} days from today."
+        self.initial.setdefault("next_review_date", timezone.localdate() + timedelta(days=days))
 
 
 def reassignment_targets(*, supervisor: User, exclude: User) -> QuerySet[User]:
     """Active officers and sergeants who share at least one force with ``supervisor``."""
-    return (
-        User.objects.filter(
-            is_active=True, role__in=[Role.OFFICER, Role.SERGEANT], forces__in=force_ids_accessible(supervisor)
-        )
-        .exclude(pk=exclude.pk)
-        .distinct()
-        .order_by("last_name", "first_name", "username")
-    )
+    return users_offered(roles=ASSIGNABLE_ROLES, forces=force_ids_accessible(supervisor)).exclude(pk=exclude.pk)
 
 
 class ReassignForm(forms.Form):

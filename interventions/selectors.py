@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from accounts.selectors import force_ids_accessible
-from subjects.models import OPEN_STATUSES, CaseStatus
+from subjects.models import OPEN_STATUSES, CaseStatus, first_contact_overdue_q
 from subjects.selectors.access import case_list_visible
 from subjects.workdays import working_days_between
 
@@ -100,8 +100,7 @@ def caseload_by_officer(user: User) -> QuerySet[User]:
             open_cases=Count("assigned_cases", filter=open_q),
             first_contacts_overdue=Count(
                 "assigned_cases",
-                filter=open_q
-                & Q(assigned_cases__first_contact_at__isnull=True, assigned_cases__first_contact_due__lt=today),
+                filter=open_q & first_contact_overdue_q(today, prefix="assigned_cases__"),
             ),
             stale_cases=Count(
                 "assigned_cases",

@@ -1,8 +1,9 @@
 """Interventions, disposals and supervisory reviews: the only place their statuses change.
 
-Each transition function locks the row (SELECT … FOR UPDATE), checks the move
-against ``ALLOWED_TRANSITIONS``, saves, writes a status-change row and an access
-event, and notifies the other party in the app — in one transaction.
+Each transition function locks the row (SELECT … FOR UPDATE) and moves it with
+``editing.status.status_move`` against ``INTERVENTION_TRANSITIONS`` or
+``DISPOSAL_TRANSITIONS`` (which saves and writes the status-change row), then logs
+an access event and notifies the other party in the app — in one transaction.
 """
 
 from datetime import date, timedelta
@@ -19,37 +20,43 @@ from accounts.selectors import force_ids_accessible
 from accounts.services import notification_send
 from audit.models import Operation
 from audit.services import access_event_record
-from editing.versions import ConflictError
-from subjects.models import OPEN_STATUSES, Case, age_on
+from editing.status import Transitions, status_history_start, status_move
+from editing.versions import version_check, versioned_update
+from followups.services import (
+    intervention_review_cancel,
+    intervention_review_owe,
+    reoffending_checks_cancel,
+    reoffending_checks_owe,
+    supervisory_review_recorded,
+)
+from subjects.models import Case, age_on
 
-from . import followups
 from .models import (
     NDM_STAGES,
     Disposal,
     DisposalStatus,
-    DisposalStatusChange,
     DisposalType,
     Intervention,
     InterventionStatus,
-    InterventionStatusChange,
     SupervisoryReview,
 )
-
-DEFAULT_REVIEW_INTERVAL_DAYS = 28
-
 
 # ------------------------------------------------------------------------------
 # Interventions
 # ------------------------------------------------------------------------------
-INTERVENTION_TRANSITIONS: dict[str, frozenset[str]] = {
-    InterventionStatus.PLANNED: frozenset(
-        {InterventionStatus.ACTIVE, InterventionStatus.WITHDRAWN, InterventionStatus.DECLINED}
-    ),
-    InterventionStatus.ACTIVE: frozenset({InterventionStatus.COMPLETED, InterventionStatus.WITHDRAWN}),
-    InterventionStatus.COMPLETED: frozenset(),
-    InterventionStatus.WITHDRAWN: frozenset(),
-    InterventionStatus.DECLINED: frozenset(),
-}
+INTERVENTION_TRANSITIONS = Transitions(
+    statuses=InterventionStatus,
+    moves={
+        InterventionStatus.PLANNED: frozenset(
+            {InterventionStatus.ACTIVE, InterventionStatus.WITHDRAWN, InterventionStatus.DECLINED}
+        ),
+        InterventionStatus.ACTIVE: frozenset({InterventionStatus.COMPLETED, InterventionStatus.WITHDRAWN}),
+        InterventionStatus.COMPLETED: frozenset(),
+        InterventionStatus.WITHDRAWN: frozenset(),
+        InterventionStatus.DECLINED: frozenset(),
+    },
+    refusal="A {current} intervention cannot become {target}.",
+)
 
 
 @transaction.atomic
@@ -61,9 +68,7 @@ def intervention_plan(*, case: Case, by: User, fields: dict, request=None) -> In
     intervention = Intervention(case=locked, created_by=by, status=InterventionStatus.PLANNED, **fields)
     intervention.full_clean()
     intervention.save()
-    InterventionStatusChange.objects.create(
-        intervention=intervention, from_status="", to_status=InterventionStatus.PLANNED, by=by, reason="Planned"
-    )
+    status_history_start(intervention, by=by, reason="Planned")
     _log(request, by, Operation.COLLECTION, "intervention", intervention.pk, locked.force.code)
     return intervention
 
@@ -74,62 +79,71 @@ def intervention_transition(
 ) -> Intervention:
     """Start, complete, withdraw or record a refusal of an intervention, dating it ``on`` (default today)."""
     locked = Intervention.objects.select_for_update().select_related("case__force").get(pk=intervention.pk)
-    if to_status not in INTERVENTION_TRANSITIONS.get(locked.status, frozenset()):
-        raise ValidationError(f"A {locked.get_status_display().lower()} intervention cannot become {to_status}.")
-    if to_status in {InterventionStatus.WITHDRAWN, InterventionStatus.DECLINED} and not reason.strip():
-        raise ValidationError({"reason": "Say why."})
     day = on or timezone.localdate()
-    if day > timezone.localdate():
-        raise ValidationError({"on": "The date cannot be in the future."})
-    from_status = locked.status
-    locked.status = to_status
-    if to_status == InterventionStatus.ACTIVE:
-        locked.started_on = day
-    elif to_status in {InterventionStatus.COMPLETED, InterventionStatus.WITHDRAWN}:
-        locked.ended_on = day
-    locked.full_clean()
-    locked.version = F("version") + 1
-    locked.save()
-    locked.refresh_from_db()
-    InterventionStatusChange.objects.create(
-        intervention=locked, from_status=from_status, to_status=to_status, by=by, reason=reason.strip()
+    status_move(
+        locked,
+        transitions=INTERVENTION_TRANSITIONS,
+        to_status=to_status,
+        by=by,
+        reason=reason,
+        apply=lambda moved: _date_move(moved, day, reason),
     )
-    followups.on_intervention_moved(locked)
+    _review_follow_up(locked)
     _log(request, by, Operation.ALTERATION, "intervention", locked.pk, locked.case.force.code, ["status"])
     return locked
+
+
+def _date_move(intervention: Intervention, day: date, reason: str) -> None:
+    """The reason a withdrawal or a refusal needs, and the day the intervention started or ended."""
+    if intervention.status in {InterventionStatus.WITHDRAWN, InterventionStatus.DECLINED} and not reason.strip():
+        raise ValidationError({"reason": "Say why."})
+    if day > timezone.localdate():
+        raise ValidationError({"on": "The date cannot be in the future."})
+    if intervention.status == InterventionStatus.ACTIVE:
+        intervention.started_on = day
+    elif intervention.status in {InterventionStatus.COMPLETED, InterventionStatus.WITHDRAWN}:
+        intervention.ended_on = day
+    intervention.full_clean()
+
+
+def _review_follow_up(intervention: Intervention) -> None:
+    """Starting an intervention owes a review; when none is left running, the pending review is cancelled."""
+    case = intervention.case
+    if intervention.status == InterventionStatus.ACTIVE:
+        intervention_review_owe(case=case, started_on=intervention.started_on or timezone.localdate())
+    elif not case.interventions.filter(status=InterventionStatus.ACTIVE).exists():
+        intervention_review_cancel(case=case)
 
 
 @transaction.atomic
 def intervention_update(
     *, intervention: Intervention, by: User, expected_version: int, changes: dict, request=None
 ) -> Intervention:
+    """Save ``changes`` if nobody saved the intervention since ``expected_version``; else raise ConflictError."""
     current = Intervention.objects.select_for_update().select_related("case__force").get(pk=intervention.pk)
-    if current.version != expected_version:
-        raise ConflictError(current)
-    changed = [name for name, value in changes.items() if getattr(current, name) != value]
-    if not changed:
-        return current
-    for name, value in changes.items():
-        setattr(current, name, value)
-    current.full_clean()
-    current.version = F("version") + 1
-    current.save()
-    current.refresh_from_db()
-    _log(request, by, Operation.ALTERATION, "intervention", current.pk, current.case.force.code, changed)
+    changed = versioned_update(current, expected_version=expected_version, changes=changes)
+    if changed:
+        _log(request, by, Operation.ALTERATION, "intervention", current.pk, current.case.force.code, changed)
     return current
 
 
 # ------------------------------------------------------------------------------
 # Disposals
 # ------------------------------------------------------------------------------
-DISPOSAL_TRANSITIONS: dict[str, frozenset[str]] = {
-    DisposalStatus.DRAFT: frozenset({DisposalStatus.SUBMITTED}),
-    DisposalStatus.SUBMITTED: frozenset({DisposalStatus.APPROVED, DisposalStatus.RETURNED, DisposalStatus.REJECTED}),
-    DisposalStatus.RETURNED: frozenset({DisposalStatus.SUBMITTED}),
-    # An approved disposal that is edited goes back for approval.
-    DisposalStatus.APPROVED: frozenset({DisposalStatus.SUBMITTED}),
-    DisposalStatus.REJECTED: frozenset(),
-}
+DISPOSAL_TRANSITIONS = Transitions(
+    statuses=DisposalStatus,
+    moves={
+        DisposalStatus.DRAFT: frozenset({DisposalStatus.SUBMITTED}),
+        DisposalStatus.SUBMITTED: frozenset(
+            {DisposalStatus.APPROVED, DisposalStatus.RETURNED, DisposalStatus.REJECTED}
+        ),
+        DisposalStatus.RETURNED: frozenset({DisposalStatus.SUBMITTED}),
+        # An approved disposal that is edited goes back for approval.
+        DisposalStatus.APPROVED: frozenset({DisposalStatus.SUBMITTED}),
+        DisposalStatus.REJECTED: frozenset(),
+    },
+    refusal="A disposal that is {current} cannot become {target}.",
+)
 DECISIONS = frozenset({DisposalStatus.APPROVED, DisposalStatus.RETURNED, DisposalStatus.REJECTED})
 EDITABLE_STATUSES = frozenset({DisposalStatus.DRAFT, DisposalStatus.RETURNED, DisposalStatus.APPROVED})
 DISPOSAL_FIELDS = ("type", "outcome", *(name for name, _ in NDM_STAGES))
@@ -137,7 +151,7 @@ DISPOSAL_FIELDS = ("type", "outcome", *(name for name, _ in NDM_STAGES))
 
 def disposal_types_offered(*, case: Case):
     """Disposal types an officer may propose for ``case``: active, the two-tier ones only when enabled, by age."""
-    types = DisposalType.objects.filter(active=True)
+    types = DisposalType.objects.offered()
     if not settings.TWO_TIER_CAUTIONS:
         types = types.filter(two_tier=False)
     age = age_on(case.subject.date_of_birth, case.referral_date)
@@ -156,7 +170,7 @@ def disposal_propose(*, case: Case, by: User, fields: dict, request=None) -> Dis
     disposal = Disposal(case=locked, proposed_by=by, status=DisposalStatus.DRAFT, **fields)
     disposal.full_clean()
     disposal.save()
-    DisposalStatusChange.objects.create(disposal=disposal, from_status="", to_status=DisposalStatus.DRAFT, by=by)
+    status_history_start(disposal, by=by, reason="")
     _log(request, by, Operation.COLLECTION, "disposal", disposal.pk, locked.force.code)
     return disposal
 
@@ -165,25 +179,21 @@ def disposal_propose(*, case: Case, by: User, fields: dict, request=None) -> Dis
 def disposal_update(*, disposal: Disposal, by: User, expected_version: int, changes: dict, request=None) -> Disposal:
     """Edit a disposal; editing an approved one sends it back for approval."""
     current = Disposal.objects.select_for_update().select_related("case__force", "case__subject").get(pk=disposal.pk)
-    if current.version != expected_version:
-        raise ConflictError(current)
+    version_check(current, expected_version)
     if current.status not in EDITABLE_STATUSES:
         raise ValidationError("This disposal cannot be changed while it is awaiting a decision or after rejection.")
-    changed = [name for name, value in changes.items() if getattr(current, name) != value]
+    was_approved = current.status == DisposalStatus.APPROVED
+    changed = versioned_update(
+        current,
+        expected_version=expected_version,
+        changes=changes,
+        before_save=lambda edited, _changed: _check_type_offered(edited.case, changes.get("type")),
+    )
     if not changed:
         return current
-    if "type" in changes:
-        _check_type_offered(current.case, changes["type"])
-    for name, value in changes.items():
-        setattr(current, name, value)
-    current.full_clean()
-    was_approved = current.status == DisposalStatus.APPROVED
-    current.version = F("version") + 1
-    current.save()
-    current.refresh_from_db()
     _log(request, by, Operation.ALTERATION, "disposal", current.pk, current.case.force.code, changed)
     if was_approved:
-        followups.on_approval_withdrawn(current)
+        reoffending_checks_cancel(case=current.case)
         return _disposal_move(current, by, DisposalStatus.SUBMITTED, "Changed after approval", request)
     return current
 
@@ -231,7 +241,9 @@ def disposal_decide(*, disposal: Disposal, by: User, decision: str, comment: str
     locked.decided_by = by
     locked.decided_at = timezone.now()
     locked.decision_comment = comment.strip()
-    followups.on_disposal_moved(_disposal_move(locked, by, decision, comment.strip(), request))
+    moved = _disposal_move(locked, by, decision, comment.strip(), request)
+    if moved.status == DisposalStatus.APPROVED:
+        reoffending_checks_owe(case=moved.case, decided_on=timezone.localdate(moved.decided_at))
     return locked
 
 
@@ -264,25 +276,19 @@ def _locked_disposal(disposal: Disposal) -> Disposal:
 
 def _disposal_move(disposal: Disposal, by: User, to_status: str, reason: str, request) -> Disposal:
     """Precondition: called inside a transaction holding the disposal's row lock."""
-    if to_status not in DISPOSAL_TRANSITIONS.get(disposal.status, frozenset()):
-        raise ValidationError(
-            f"A disposal that is {disposal.get_status_display().lower()} cannot become "
-            f"{DisposalStatus(to_status).label.lower()}."
-        )
-    from_status = disposal.status
-    disposal.status = to_status
-    if to_status == DisposalStatus.SUBMITTED:
-        disposal.submitted_at = timezone.now()
-        disposal.decided_by, disposal.decided_at = None, None
-    disposal.version = F("version") + 1
-    disposal.save()
-    disposal.refresh_from_db()
-    DisposalStatusChange.objects.create(
-        disposal=disposal, from_status=from_status, to_status=to_status, by=by, reason=reason
+    status_move(
+        disposal, transitions=DISPOSAL_TRANSITIONS, to_status=to_status, by=by, reason=reason, apply=_submission_date
     )
     _log(request, by, Operation.ALTERATION, "disposal", disposal.pk, disposal.case.force.code, ["status"])
     _notify_other_party(disposal, by, to_status)
     return disposal
+
+
+def _submission_date(disposal: Disposal) -> None:
+    """A disposal sent (again) for approval waits for a new decision."""
+    if disposal.status == DisposalStatus.SUBMITTED:
+        disposal.submitted_at = timezone.now()
+        disposal.decided_by, disposal.decided_at = None, None
 
 
 def _notify_other_party(disposal: Disposal, by: User, to_status: str) -> None:
@@ -299,6 +305,24 @@ def _notify_other_party(disposal: Disposal, by: User, to_status: str) -> None:
     notification_send(recipients=recipients, title=title, url=url)
 
 
+def disposals_follow_cases(cases: list[Case], to_officer: User, by: User) -> None:
+    """A ``case_reassigned`` receiver: the new officer takes over the cases' unsent proposals (draft or returned),
+    so they may edit and submit them; proposals awaiting or past a decision stay with who sent them.
+
+    A returned proposal handed to the supervisor who returned it forgets that decision (still in its status
+    history): nobody decides their own proposal.
+    """
+    unsent = Disposal.objects.filter(
+        case__in=cases, status__in=[DisposalStatus.DRAFT, DisposalStatus.RETURNED]
+    ).exclude(proposed_by=to_officer)
+    moved = list(unsent.select_related("case__force"))
+    unsent.filter(decided_by=to_officer).update(decided_by=None, decided_at=None)
+    unsent.update(proposed_by=to_officer, version=F("version") + 1)
+    for disposal in moved:
+        force = disposal.case.force.code
+        _log(None, by, Operation.ALTERATION, "disposal", disposal.pk, force, ["proposed_by"], "Case reassigned")
+
+
 def case_has_approved_disposal(case: Case) -> str:
     """A close guard: a case closes only with an approved disposal (declined triage is a separate path)."""
     if Disposal.objects.filter(case=case, status=DisposalStatus.APPROVED).exists():
@@ -313,14 +337,14 @@ def case_has_approved_disposal(case: Case) -> str:
 def review_record(
     *, case: Case, by: User, notes: str, actions: str = "", next_review_date: date | None = None, request=None
 ) -> SupervisoryReview:
-    """A sergeant's review of an active case; the next review defaults to 28 days on."""
+    """A sergeant's review of an active case; the next review defaults to ``SUPERVISORY_REVIEW_DAYS`` on."""
     locked = Case.objects.select_for_update().select_related("force").get(pk=case.pk)
     if by.role not in {Role.SERGEANT, Role.INSPECTOR}:
         raise ValidationError("Only a sergeant or inspector records supervisory reviews.")
     if not locked.is_open:
         raise ValidationError("Only open cases are reviewed.")
     today = timezone.localdate()
-    next_date = next_review_date or today + timedelta(days=DEFAULT_REVIEW_INTERVAL_DAYS)
+    next_date = next_review_date or today + timedelta(days=settings.SUPERVISORY_REVIEW_DAYS)
     if next_date <= today:
         raise ValidationError({"next_review_date": "The next review must be after today."})
     if not notes.strip():
@@ -329,32 +353,9 @@ def review_record(
         case=locked, reviewer=by, notes=notes.strip(), actions=actions.strip(), next_review_date=next_date
     )
     Case.objects.filter(pk=locked.pk).update(next_review_date=next_date)
-    followups.on_review_recorded(review)
+    supervisory_review_recorded(case=locked, by=by, next_review_date=next_date)
     _log(request, by, Operation.COLLECTION, "supervisory_review", review.pk, locked.force.code)
     return review
-
-
-@transaction.atomic
-def cases_reassign(*, case_ids, to_officer: User, by: User, reason: str, request=None) -> int:
-    """Move the given open cases (and their subjects) to ``to_officer``, logged with the reason."""
-    if not reason.strip():
-        raise ValidationError({"reason": "Give a reason for reassigning."})
-    if not to_officer.is_active or to_officer.role not in {Role.OFFICER, Role.SERGEANT}:
-        raise ValidationError({"to_officer": "Choose an active officer."})
-    allowed_forces = force_ids_accessible(by) & force_ids_accessible(to_officer)
-    cases = list(
-        Case.objects.select_for_update().filter(pk__in=case_ids, force_id__in=allowed_forces).select_related("force")
-    )
-    if len(cases) != len(set(case_ids)):
-        raise ValidationError("Some cases are outside the forces you and the new officer share.")
-    Case.objects.filter(pk__in=[c.pk for c in cases]).update(assigned_officer=to_officer, version=F("version") + 1)
-    from subjects.models import Subject
-
-    Subject.objects.filter(pk__in={c.subject_id for c in cases}).update(assigned_officer=to_officer)
-    for case in cases:
-        _log(request, by, Operation.ALTERATION, "case", case.pk, case.force.code, ["assigned_officer"], reason)
-    notification_send(recipients=[to_officer], title=f"{len(cases)} case(s) reassigned to you", url="")
-    return len(cases)
 
 
 def _log(request, by, operation, object_type, object_id, force_code, changed=(), justification="") -> None:
@@ -368,9 +369,3 @@ def _log(request, by, operation, object_type, object_id, force_code, changed=(),
         changed_fields=changed,
         justification=justification,
     )
-
-
-def user_holds_open_cases(user: User) -> str:
-    """A deactivation guard: nobody is deactivated while open cases are still assigned to them."""
-    count = Case.objects.filter(assigned_officer=user, status__in=OPEN_STATUSES).count()
-    return f"{user} still holds {count} open case(s): reassign them first." if count else ""

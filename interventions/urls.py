@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import disposals, followups, interventions, supervision
+from .views import disposals, interventions, supervision
 
 app_name = "interventions"
 
@@ -22,9 +22,4 @@ urlpatterns = [
     path("caseload/", supervision.caseload_view, name="caseload"),
     path("caseload/<int:pk>/", supervision.caseload_officer_view, name="caseload_officer"),
     path("cases/<int:pk>/review/", supervision.review_new_view, name="review_new"),
-    # Follow-ups and reminders
-    path("followups/", followups.followup_list_view, name="followup_list"),
-    path("followups/<int:pk>/", followups.followup_detail_view, name="followup_detail"),
-    path("followups/<int:pk>/open-case/", followups.followup_open_case_view, name="followup_open_case"),
-    path("reminders/settings/", followups.reminder_preferences_view, name="reminder_preferences"),
 ]

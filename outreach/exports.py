@@ -1,9 +1,18 @@
-"""CSV export of outreach events, safe to open in a spreadsheet."""
+"""CSV export of outreach events, safe to open in a spreadsheet; every export is a logged disclosure."""
 
 import csv
 from collections.abc import Iterable, Iterator
 
+from django.http import HttpRequest
+
+from accounts.models import User
+from audit.services import disclosure_record
+
 from .models import OutreachEvent
+from .selectors import EventFilters, event_list_filtered
+
+# Rows fetched per query while streaming, so a large export never sits in memory at once.
+EXPORT_CHUNK = 500
 
 HEADER = [
     "id",
@@ -74,3 +83,34 @@ def event_csv_lines(events: Iterable[OutreachEvent]) -> Iterator[str]:
     yield "\ufeff" + writer.writerow(HEADER)  # the BOM makes Excel read UTF-8
     for event in events:
         yield writer.writerow(event_row(event))
+
+
+def event_export_disclose(
+    *,
+    by: User,
+    filters: EventFilters,
+    filters_described: str,
+    recipient: str,
+    request: HttpRequest | None = None,
+) -> Iterator[str]:
+    """The CSV lines of every event ``by`` may see that matches ``filters``, logged as a disclosure to ``recipient``.
+
+    The event is written on the call, before any line streams (this function is
+    not itself a generator). ``recipient`` is who the file is for (a person,
+    team or organisation, as the user typed it); ``ValueError`` when it is
+    blank, since a disclosure must name its recipient. ``filters_described`` is
+    the filters as the user chose them, for the log's justification.
+    """
+    recipient = " ".join(recipient.split())
+    if not recipient:
+        raise ValueError("A CSV export is a disclosure: name its recipient.")
+    events = event_list_filtered(by, filters)
+    disclosure_record(
+        request=request,
+        actor=by,
+        object_type="outreach_event_export",
+        force=filters.force.code if filters.force else "",
+        recipient=recipient,
+        justification=f"CSV export of outreach events ({events.count()} rows); filters: {filters_described}",
+    )
+    return event_csv_lines(events.iterator(chunk_size=EXPORT_CHUNK))

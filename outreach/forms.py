@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.selectors import force_ids_accessible, force_list_accessible
+from audit.forms import FilterDateField
 
 from . import selectors
 from .models import (
@@ -199,8 +200,8 @@ class EventFilterForm(BootstrapMixin, forms.Form):
     status = forms.ChoiceField(choices=[("", "Any status"), *EventStatus.choices], required=False)
     campaign = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any campaign")
     officer = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any officer", label="Presenter")
-    date_from = forms.DateField(label="From date", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="To date", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = FilterDateField(label="From date")
+    date_to = FilterDateField(label="To date")
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
@@ -221,6 +222,18 @@ class EventFilterForm(BootstrapMixin, forms.Form):
         self.is_valid()
         data = {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
         return selectors.EventFilters(**data)
+
+
+class EventExportForm(BootstrapMixin, forms.Form):
+    """Who the CSV export is for: every export is a disclosure, and the access log names its recipient."""
+
+    recipient = forms.CharField(
+        label="Who is this export for?",
+        max_length=200,
+        help_text="The person, team or organisation that will receive the file, for example "
+        "“Home Office Prevent team”. It is recorded in the access log.",
+        error_messages={"required": "Say who the export is for: it is recorded in the access log."},
+    )
 
 
 class CalendarFilterForm(EventFilterForm):

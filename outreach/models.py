@@ -11,6 +11,8 @@ from django.db import models
 from django.utils import timezone
 
 from accounts.models import Force
+from editing.reference import ReferenceQuerySet
+from editing.status import StatusChange
 
 from .quarters import MAX_YEAR, MIN_YEAR, QUARTER_HELP, FinancialQuarter, financial_year_label
 
@@ -56,6 +58,8 @@ class Product(models.Model):
     code = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=100, unique=True)
     active = models.BooleanField(default=True, help_text="Retired products stay on past events but are not offered.")
+
+    objects = ReferenceQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -156,21 +160,12 @@ class OutreachEvent(models.Model):
         return FinancialQuarter.containing(self.date)
 
 
-class OutreachEventStatusChange(models.Model):
+class OutreachEventStatusChange(StatusChange):
     """One row per move of an event between statuses: who, from, to, why."""
 
+    statuses = EventStatus
+
     event = models.ForeignKey(OutreachEvent, on_delete=models.CASCADE, related_name="status_changes")
-    from_status = models.CharField(max_length=10, blank=True)
-    to_status = models.CharField(max_length=10, choices=EventStatus.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-    reason = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.from_status or '—'} → {self.to_status}"
 
 
 class LessonStatus(models.TextChoices):

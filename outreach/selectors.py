@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Force, Role, User
-from accounts.selectors import force_ids_accessible, scope_to_forces
+from accounts.selectors import force_ids_accessible, scope_to_forces, users_offered
 
 from .models import Campaign, LessonLearnt, OutreachEvent, Product, Target
 
@@ -86,18 +86,12 @@ def event_list_in_month(user: User, filters: EventFilters, first: date, last: da
 
 def presenter_choices(user: User, *, include: QuerySet | None = None) -> QuerySet[User]:
     """Colleagues who may present: active caseworkers with access to one of the viewer's forces."""
-    query = Q(is_active=True, role__in=PRESENTER_ROLES, forces__in=force_ids_accessible(user))
-    if include is not None:
-        query |= Q(pk__in=include.values("pk"))
-    return User.objects.filter(query).distinct().order_by("last_name", "first_name", "username")
+    return users_offered(roles=PRESENTER_ROLES, forces=force_ids_accessible(user), keep=include)
 
 
 def product_choices(*, keep: QuerySet | None = None) -> QuerySet[Product]:
     """Active products, plus any retired ones already on the record being edited (so they are not lost)."""
-    query = Q(active=True)
-    if keep is not None:
-        query |= Q(pk__in=keep.values("pk"))
-    return Product.objects.filter(query).order_by("name")
+    return Product.objects.offered(keep).order_by("name")
 
 
 # ------------------------------------------------------------------------------

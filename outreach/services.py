@@ -2,18 +2,17 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Model
 from django.utils import timezone
 
 from accounts.models import User
-from editing.versions import ConflictError
+from editing.status import Transitions, status_history_start, status_move
+from editing.versions import versioned_update
 
 from .models import (
     Campaign,
     EventStatus,
     LessonLearnt,
     OutreachEvent,
-    OutreachEventStatusChange,
     Target,
 )
 from .quarters import MIN_YEAR, FinancialQuarter, QuarterError
@@ -24,11 +23,15 @@ EVENT_RELATIONS = ("presenters", "products")
 # ------------------------------------------------------------------------------
 # Events
 # ------------------------------------------------------------------------------
-ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
-    EventStatus.PLANNED: frozenset({EventStatus.DELIVERED, EventStatus.CANCELLED}),
-    EventStatus.DELIVERED: frozenset(),
-    EventStatus.CANCELLED: frozenset(),
-}
+EVENT_TRANSITIONS = Transitions(
+    statuses=EventStatus,
+    moves={
+        EventStatus.PLANNED: frozenset({EventStatus.DELIVERED, EventStatus.CANCELLED}),
+        EventStatus.DELIVERED: frozenset(),
+        EventStatus.CANCELLED: frozenset(),
+    },
+    refusal="An event that is {current} cannot become {target}.",
+)
 
 
 @transaction.atomic
@@ -52,7 +55,7 @@ def _event_create(*, by: User, fields: dict, status: str, reason: str) -> Outrea
     event.save()
     for name, values in relations.items():
         getattr(event, name).set(values)
-    OutreachEventStatusChange.objects.create(event=event, from_status="", to_status=status, by=by, reason=reason)
+    status_history_start(event, by=by, reason=reason)
     return event
 
 
@@ -64,21 +67,7 @@ def event_update(*, event: OutreachEvent, by: User, expected_version: int, chang
     event as saved; when nothing differs it is returned untouched.
     """
     current = OutreachEvent.objects.select_for_update().get(pk=event.pk)
-    if current.version != expected_version:
-        raise ConflictError(current)
-    scalar, relations = _split(changes)
-    changed = [name for name, value in scalar.items() if getattr(current, name) != value]
-    changed += [name for name, values in relations.items() if _related_ids(current, name) != {v.pk for v in values}]
-    if not changed:
-        return current
-    for name, value in scalar.items():
-        setattr(current, name, value)
-    current.full_clean()
-    current.version = F("version") + 1
-    current.save()
-    current.refresh_from_db()
-    for name, values in relations.items():
-        getattr(current, name).set(values)
+    versioned_update(current, expected_version=expected_version, changes=changes, many_to_many=EVENT_RELATIONS)
     return current
 
 
@@ -86,29 +75,23 @@ def event_update(*, event: OutreachEvent, by: User, expected_version: int, chang
 def event_transition(*, event: OutreachEvent, by: User, to_status: str, reason: str = "", figures: dict | None = None):
     """Move a planned event to delivered (with its figures) or cancelled.
 
-    Locks the row, checks the move against ALLOWED_TRANSITIONS, refuses to
+    Locks the row, checks the move against EVENT_TRANSITIONS, refuses to
     deliver an event dated in the future, saves and writes the status-change row.
     """
     locked = OutreachEvent.objects.select_for_update().get(pk=event.pk)
-    _check_transition(locked, to_status, reason)
-    from_status = locked.status
-    for name, value in (figures or {}).items() if to_status == EventStatus.DELIVERED else ():
-        setattr(locked, name, value)
-    locked.status = to_status
-    locked.full_clean()
-    locked.version = F("version") + 1
-    locked.save()
-    locked.refresh_from_db()
-    OutreachEventStatusChange.objects.create(
-        event=locked, from_status=from_status, to_status=to_status, by=by, reason=reason.strip()
+    return status_move(
+        locked,
+        transitions=EVENT_TRANSITIONS,
+        to_status=to_status,
+        by=by,
+        reason=reason,
+        apply=lambda moved: _event_move_rules(moved, reason, figures or {}),
     )
-    return locked
 
 
-def _check_transition(event: OutreachEvent, to_status: str, reason: str) -> None:
-    if to_status not in ALLOWED_TRANSITIONS.get(event.status, frozenset()):
-        target = EventStatus(to_status).label.lower() if to_status in EventStatus.values else repr(to_status)
-        raise ValidationError(f"An event that is {event.get_status_display().lower()} cannot become {target}.")
+def _event_move_rules(event: OutreachEvent, reason: str, figures: dict) -> None:
+    """The event's own rules for the move it is making, and the figures of a delivered one."""
+    to_status = event.status
     if to_status == EventStatus.DELIVERED and event.date > timezone.localdate():
         raise ValidationError(
             f"This event is dated {event.date:%-d %B %Y}, in the future: it can be marked delivered"
@@ -116,16 +99,15 @@ def _check_transition(event: OutreachEvent, to_status: str, reason: str) -> None
         )
     if to_status == EventStatus.CANCELLED and not reason.strip():
         raise ValidationError({"reason": "Say why the event was cancelled."})
+    for name, value in figures.items() if to_status == EventStatus.DELIVERED else ():
+        setattr(event, name, value)
+    event.full_clean()
 
 
 def _split(fields: dict) -> tuple[dict, dict]:
     scalar = {name: value for name, value in fields.items() if name not in EVENT_RELATIONS}
     relations = {name: list(value) for name, value in fields.items() if name in EVENT_RELATIONS}
     return scalar, relations
-
-
-def _related_ids(event: OutreachEvent, name: str) -> set[int]:
-    return set(getattr(event, name).values_list("pk", flat=True))
 
 
 # ------------------------------------------------------------------------------
@@ -148,7 +130,9 @@ def lesson_create(*, by: User, fields: dict) -> LessonLearnt:
 @transaction.atomic
 def lesson_update(*, lesson: LessonLearnt, expected_version: int, changes: dict) -> LessonLearnt:
     """Save ``changes`` with the same no-lost-update rule as events."""
-    return _versioned_update(LessonLearnt, lesson, expected_version, changes)
+    current = LessonLearnt.objects.select_for_update().get(pk=lesson.pk)
+    versioned_update(current, expected_version=expected_version, changes=changes)
+    return current
 
 
 def target_create(*, fields: dict) -> Target:
@@ -162,7 +146,9 @@ def target_create(*, fields: dict) -> Target:
 @transaction.atomic
 def target_update(*, target: Target, expected_version: int, changes: dict) -> Target:
     _check_target_period(changes)
-    return _versioned_update(Target, target, expected_version, changes)
+    current = Target.objects.select_for_update().get(pk=target.pk)
+    versioned_update(current, expected_version=expected_version, changes=changes)
+    return current
 
 
 def _check_target_period(fields: dict) -> None:
@@ -179,18 +165,3 @@ def _check_target_period(fields: dict) -> None:
             errors[field] = str(error)
     if errors:
         raise ValidationError(errors)
-
-
-def _versioned_update(model: type[Model], instance, expected_version: int, changes: dict):
-    current = model.objects.select_for_update().get(pk=instance.pk)
-    if current.version != expected_version:
-        raise ConflictError(current)
-    if all(getattr(current, name) == value for name, value in changes.items()):
-        return current
-    for name, value in changes.items():
-        setattr(current, name, value)
-    current.full_clean()
-    current.version = F("version") + 1
-    current.save()
-    current.refresh_from_db()
-    return current

@@ -20,7 +20,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Force, User
-from interventions.followups import on_agreement_saved
 from interventions.models import Intervention, InterventionType
 from subjects.matching import name_key
 from subjects.models import age_on
@@ -35,6 +34,7 @@ from .models import (
     PartnerStatus,
     Pathway,
 )
+from .services import agreement_saved_send
 
 
 @transaction.atomic
@@ -158,7 +158,7 @@ def _seed_agreements(partner: Partner, spec: DemoPartner, today: date) -> None:
         defaults={"status": status, "signed_on": expires - timedelta(days=730), "expires_on": expires},
     )
     if created:
-        on_agreement_saved(agreement)  # its renewal follow-up, as saving it in the app would owe
+        agreement_saved_send(agreement)  # its renewal follow-up, as saving it in the app would owe
 
 
 def _link_demo_interventions(rng: random.Random) -> None:

@@ -8,10 +8,10 @@ are and named under the field.
 import re
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from accounts.models import Force, Role, User
-from accounts.selectors import force_ids_accessible, force_list_accessible
+from accounts.selectors import force_ids_accessible, force_list_accessible, users_offered
 from editing.forms import DateInput, VersionedModelForm
 from interventions.models import InterventionType
 
@@ -55,10 +55,7 @@ class ForcesKeptMixin:
 
 
 def _owner_choices(user: User, keep: User | None) -> QuerySet[User]:
-    wanted = Q(is_active=True, role__in=OWNER_ROLES, forces__in=force_ids_accessible(user))
-    if keep is not None:
-        wanted |= Q(pk=keep.pk)
-    return User.objects.filter(wanted).distinct().order_by("last_name", "first_name", "username")
+    return users_offered(roles=OWNER_ROLES, forces=force_ids_accessible(user), keep=keep)
 
 
 class OwnerChoiceField(forms.ModelChoiceField):
@@ -192,8 +189,8 @@ class PathwayForm(ForcesKeptMixin, forms.ModelForm):
     def __init__(self, *args, user: User, partner: Partner, **kwargs):
         super().__init__(*args, **kwargs)
         existing = self.instance.pk is not None
-        keep = Q(pk=self.instance.intervention_type_id) if existing else Q(pk__in=[])
-        self.fields["intervention_type"].queryset = InterventionType.objects.filter(Q(active=True) | keep)
+        keep = self.instance.intervention_type if existing else None
+        self.fields["intervention_type"].queryset = InterventionType.objects.offered(keep)
         self._limit_forces(user, list(self.instance.forces.all()) if existing else [])
         # Only the partner's forces are offered: a pathway serves where its partner works.
         self.fields["forces"].queryset = self.fields["forces"].queryset.filter(partners=partner)

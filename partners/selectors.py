@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Force, User
@@ -50,6 +51,24 @@ def partner_get_visible(user: User, pk: int) -> Partner:
     """The partner with what its page shows about itself, or 404 outside the user's forces."""
     partners = partner_list_visible(user).select_related("relationship_owner").prefetch_related(_forces_by_name())
     return get_object_or_404(partners, pk=pk)
+
+
+def followups_visible(user: User) -> Q:
+    """A ``followups.hooks.visibility`` receiver: an agreement's follow-up is seen by those who see its partner."""
+    return Q(agreement__partner__in=partner_list_visible(user).values("pk"))
+
+
+def user_owns_partners(user: User) -> str:
+    """A deactivation guard: nobody is deactivated while they are still a partner's relationship owner."""
+    owned = list(Partner.objects.filter(relationship_owner=user).order_by("name", "id").values_list("pk", "name"))
+    if not owned:
+        return ""
+    names = ", ".join(name for _, name in owned)
+    where = reverse("partners:partner_detail", args=[owned[0][0]]) if len(owned) == 1 else reverse("partners:directory")
+    return (
+        f"{user} is still the relationship owner of {len(owned)} partner(s) ({names}): "
+        f"give each another owner first ({where})."
+    )
 
 
 def _forces_by_name() -> Prefetch:
@@ -109,7 +128,9 @@ def interaction_get_visible(user: User, pk: int) -> PartnerInteraction:
 
 
 def pathway_get_visible(user: User, pk: int) -> Pathway:
-    pathways = Pathway.objects.filter(partner__in=partner_list_visible(user)).select_related("partner")
+    pathways = Pathway.objects.filter(partner__in=partner_list_visible(user)).select_related(
+        "partner", "intervention_type"
+    )
     return get_object_or_404(pathways.prefetch_related(_forces_by_name()), pk=pk)
 
 

@@ -1,4 +1,5 @@
-"""Writing partners, their contacts, interactions, pathways and agreements, and referring a case to a pathway.
+"""Writing partners, their contacts, interactions, pathways and agreements, referring a case to a pathway, and
+handing the partner its referral summary (a logged disclosure).
 
 Every write is one transaction, validates with ``full_clean()`` before saving,
 logs an access event (field names only), and refuses a stale edit with
@@ -12,20 +13,29 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Model
 from django.utils import timezone
 
 from accounts.models import Force, User
 from audit.models import Operation
-from audit.services import access_event_record
-from editing.versions import ConflictError
-from interventions.followups import on_agreement_saved
+from audit.services import access_event_record, disclosure_record
+from editing.versions import version_check, versioned_update
 from interventions.models import Intervention
 from interventions.services import intervention_plan
+from subjects import hooks
+from subjects.hooks import AgreementSaved
 from subjects.matching import name_key
 from subjects.models import Case, age_on
 
-from .models import DataSharingAgreement, Partner, PartnerContact, PartnerInteraction, PartnerStatus, Pathway
+from .models import (
+    AgreementStatus,
+    DataSharingAgreement,
+    Partner,
+    PartnerContact,
+    PartnerInteraction,
+    PartnerStatus,
+    Pathway,
+)
+from .pdf import referral_summary_build, referral_summary_pdf
 
 
 # ------------------------------------------------------------------------------
@@ -52,25 +62,30 @@ def partner_update(
     *, partner: Partner, by: User, expected_version: int, changes: dict, forces: Iterable[Force], request=None
 ) -> Partner:
     """Edit a partner. Dropping a force that one of its pathways still serves is refused at ``forces``."""
-    current = _locked(Partner, partner, expected_version)
+    current = Partner.objects.select_for_update().get(pk=partner.pk)
     forces = list(forces)
-    _check_forces_given(forces)
-    before = set(current.forces.values_list("pk", flat=True))
     if "name" in changes:
         changes = {**changes, "name": " ".join(changes["name"].split())}
-    changed = _apply(current, changes)
-    if {f.pk for f in forces} != before:
-        changed.append("forces")
-    if not changed:
-        return current
-    current.name_key = name_key(current.name)
-    current.full_clean()
-    _check_name_free(current, forces)
-    _check_pathways_still_covered(current, forces)
-    _save_versioned(current)
-    current.forces.set(forces)
-    _log(request, by, Operation.ALTERATION, "partner", current.pk, forces, changed)
+    changed = versioned_update(
+        current,
+        expected_version=expected_version,
+        changes={**changes, "forces": forces},
+        many_to_many=("forces",),
+        before_save=lambda edited, _changed: _check_partner_edit(edited, forces),
+    )
+    if changed:
+        _log(request, by, Operation.ALTERATION, "partner", current.pk, forces, changed)
+    if "relationship_owner" in changed:
+        for agreement in current.agreements.all():  # their renewal checks go to the new owner
+            agreement_saved_send(agreement)
     return current
+
+
+def _check_partner_edit(partner: Partner, forces: list[Force]) -> None:
+    _check_forces_given(forces)
+    partner.name_key = name_key(partner.name)
+    _check_name_free(partner, forces)
+    _check_pathways_still_covered(partner, forces)
 
 
 def _check_forces_given(forces: list[Force]) -> None:
@@ -133,8 +148,11 @@ def contact_add(*, partner: Partner, by: User, fields: dict, request=None) -> Pa
 def contact_update(
     *, contact: PartnerContact, by: User, expected_version: int, changes: dict, request=None
 ) -> PartnerContact:
-    current = _locked(PartnerContact, contact, expected_version)
-    return _update(current, changes, by, request, "partner_contact", current.partner.forces.all())
+    current = PartnerContact.objects.select_for_update().get(pk=contact.pk)
+    changed = versioned_update(current, expected_version=expected_version, changes=changes)
+    if changed:
+        _log(request, by, Operation.ALTERATION, "partner_contact", current.pk, current.partner.forces.all(), changed)
+    return current
 
 
 @transaction.atomic
@@ -151,9 +169,14 @@ def interaction_add(*, partner: Partner, by: User, fields: dict, request=None) -
 def interaction_update(
     *, interaction: PartnerInteraction, by: User, expected_version: int, changes: dict, request=None
 ) -> PartnerInteraction:
-    current = _locked(PartnerInteraction, interaction, expected_version)
+    current = PartnerInteraction.objects.select_for_update().get(pk=interaction.pk)
+    version_check(current, expected_version)
     _check_not_future(changes.get("date"), "date")
-    return _update(current, changes, by, request, "partner_interaction", current.partner.forces.all())
+    changed = versioned_update(current, expected_version=expected_version, changes=changes)
+    if changed:
+        forces = current.partner.forces.all()
+        _log(request, by, Operation.ALTERATION, "partner_interaction", current.pk, forces, changed)
+    return current
 
 
 def _check_not_future(day: date | None, field: str) -> None:
@@ -181,19 +204,17 @@ def pathway_add(*, partner: Partner, by: User, fields: dict, forces: Iterable[Fo
 def pathway_update(
     *, pathway: Pathway, by: User, expected_version: int, changes: dict, forces: Iterable[Force], request=None
 ) -> Pathway:
-    current = _locked(Pathway, pathway, expected_version)
+    current = Pathway.objects.select_for_update().get(pk=pathway.pk)
     forces = list(forces)
-    before = set(current.forces.values_list("pk", flat=True))
-    changed = _apply(current, changes)
-    if {f.pk for f in forces} != before:
-        changed.append("forces")
-    if not changed:
-        return current
-    current.full_clean()
-    _check_pathway_forces(current.partner, forces)
-    _save_versioned(current)
-    current.forces.set(forces)
-    _log(request, by, Operation.ALTERATION, "pathway", current.pk, forces, changed)
+    changed = versioned_update(
+        current,
+        expected_version=expected_version,
+        changes={**changes, "forces": forces},
+        many_to_many=("forces",),
+        before_save=lambda edited, _changed: _check_pathway_forces(edited.partner, forces),
+    )
+    if changed:
+        _log(request, by, Operation.ALTERATION, "pathway", current.pk, forces, changed)
     return current
 
 
@@ -219,7 +240,7 @@ def agreement_add(*, partner: Partner, by: User, fields: dict, request=None) -> 
     agreement = DataSharingAgreement(partner=partner, **fields)
     agreement.full_clean()
     agreement.save()
-    on_agreement_saved(agreement)
+    agreement_saved_send(agreement)
     _log(request, by, Operation.COLLECTION, "data_sharing_agreement", agreement.pk, partner.forces.all())
     return agreement
 
@@ -228,10 +249,24 @@ def agreement_add(*, partner: Partner, by: User, fields: dict, request=None) -> 
 def agreement_update(
     *, agreement: DataSharingAgreement, by: User, expected_version: int, changes: dict, request=None
 ) -> DataSharingAgreement:
-    current = _locked(DataSharingAgreement, agreement, expected_version)
-    _update(current, changes, by, request, "data_sharing_agreement", current.partner.forces.all())
-    on_agreement_saved(current)
+    current = DataSharingAgreement.objects.select_for_update().get(pk=agreement.pk)
+    changed = versioned_update(current, expected_version=expected_version, changes=changes)
+    if changed:
+        forces = current.partner.forces.all()
+        _log(request, by, Operation.ALTERATION, "data_sharing_agreement", current.pk, forces, changed)
+    agreement_saved_send(current)
     return current
+
+
+def agreement_saved_send(agreement: DataSharingAgreement) -> None:
+    """Tell the apps below that ``agreement`` was saved (followups owes, moves or cancels its renewal check)."""
+    saved = AgreementSaved(
+        agreement_id=agreement.pk,
+        signed=agreement.status == AgreementStatus.SIGNED,
+        expires_on=agreement.expires_on,
+        owner_id=agreement.partner.relationship_owner_id,
+    )
+    hooks.agreement_saved.send(saved)
 
 
 # ------------------------------------------------------------------------------
@@ -278,40 +313,30 @@ def pathway_refer(*, case: Case, pathway: Pathway, by: User, fields: dict, reque
     )
 
 
+def referral_summary_disclose(*, intervention: Intervention, by: User, reason: str, on: date, request=None) -> bytes:
+    """The referral summary PDF, logged as a disclosure to the pathway's partner.
+
+    Precondition: ``intervention`` came from ``selectors.referral_get_visible``.
+    ``by`` is the officer downloading it, printed as the partner's point of
+    contact; ``reason`` is printed on the summary and neither stored nor logged.
+    """
+    summary = referral_summary_build(intervention=intervention, officer=by, reason=reason, on=on)
+    pdf = referral_summary_pdf(summary)
+    disclosure_record(
+        request=request,
+        actor=by,
+        object_type="intervention",
+        object_id=intervention.pk,
+        force=intervention.case.force.code,
+        recipient=intervention.pathway.partner.name,
+        justification=f"Referral summary for the pathway “{intervention.pathway.name}”.",
+    )
+    return pdf
+
+
 # ------------------------------------------------------------------------------
 # Shared
 # ------------------------------------------------------------------------------
-def _locked(model: type[Model], instance: Model, expected_version: int):
-    """The row, locked for update; ``ConflictError`` when someone saved it since ``expected_version``."""
-    current = model.objects.select_for_update().get(pk=instance.pk)
-    if current.version != expected_version:
-        raise ConflictError(current)
-    return current
-
-
-def _apply(current: Model, changes: dict) -> list[str]:
-    changed = [name for name, value in changes.items() if getattr(current, name) != value]
-    for name in changed:
-        setattr(current, name, changes[name])
-    return changed
-
-
-def _save_versioned(current: Model) -> None:
-    current.version = F("version") + 1
-    current.save()
-    current.refresh_from_db()
-
-
-def _update(current: Model, changes: dict, by: User, request, object_type: str, forces) -> Model:
-    changed = _apply(current, changes)
-    if not changed:
-        return current
-    current.full_clean()
-    _save_versioned(current)
-    _log(request, by, Operation.ALTERATION, object_type, current.pk, forces, changed)
-    return current
-
-
 def _log(request, by: User, operation: str, object_type: str, object_id: int, forces, changed=()) -> None:
     """One access event. A partner spans forces: the log names the first of them by code (the field holds one)."""
     codes = sorted(f.code for f in forces)

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import Force, User
 from audit.models import Operation
-from audit.services import access_event_record
+from audit.services import access_event_record, disclosure_record
 from config.celery_app import enqueue_on_commit
 from outreach.quarters import FinancialQuarter
 
@@ -163,10 +163,9 @@ def return_read_file(*, quarterly_return: QuarterlyReturn, fmt: str, by: User, r
         data = handle.read()
     if hashlib.sha256(data).hexdigest() != quarterly_return.file_sha256(fmt):
         raise ValidationError("The stored file no longer matches its checksum.")
-    access_event_record(
+    disclosure_record(
         request=request,
         actor=by,
-        operation=Operation.DISCLOSURE,
         object_type="quarterly_return",
         object_id=quarterly_return.pk,
         force=quarterly_return.scope_code if quarterly_return.force_id else "",

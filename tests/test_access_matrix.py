@@ -13,10 +13,11 @@ from django.test import override_settings
 from django.urls import NoReverseMatch, resolve, reverse
 
 from accounts.models import Role
+from accounts.services import user_access_change
 from audit.models import AccessEvent, Operation
 from config.access_policy import POLICY, rule_for, undeclared_url_patterns, url_patterns
+from followups.tests.factories import FollowUpFactory
 from interventions.tests.factories import DisposalFactory, InterventionFactory, active_case_of
-from interventions.tests.followup_factories import FollowUpFactory
 from outreach.tests.factories import LessonLearntFactory, OutreachEventFactory, TargetFactory
 from partners.tests.factories import (
     DataSharingAgreementFactory,
@@ -51,8 +52,14 @@ def _pk(factory):
     return lambda personas: {"pk": factory(personas).pk}
 
 
+def _access_grant_b(personas):
+    """A promotion of force B's officer, asked for by the system admin: only force B's supervisors decide it."""
+    return user_access_change(user=personas["officer_b"], by=personas["sysadmin"], role=Role.SERGEANT)
+
+
 SAMPLE_OBJECTS = {
     "accounts:user_detail": lambda personas: {"pk": personas["officer_b"].pk},
+    "accounts:access_grant_detail": _pk(_access_grant_b),
     # Subjects and cases
     **dict.fromkeys(
         [
@@ -93,9 +100,10 @@ SAMPLE_OBJECTS = {
         _pk(lambda personas: DisposalFactory(case=active_case_of(personas["officer_b"]))),
     ),
     "interventions:caseload_officer": lambda personas: {"pk": personas["officer_b"].pk},
+    "followups:handover": lambda personas: {"pk": personas["officer_b"].pk},
     # Follow-ups (open-case is POST-only and looks the follow-up up first: 404 outside, 405 inside)
     **dict.fromkeys(
-        ["interventions:followup_detail", "interventions:followup_open_case"],
+        ["followups:detail", "followups:open_case"],
         _pk(lambda personas: FollowUpFactory(case=active_case_of(personas["officer_b"]))),
     ),
     # Outreach
@@ -260,3 +268,48 @@ def test_a_guessed_id_of_another_forces_colleague_is_not_found(personas, client_
     response = client_for(personas["sergeant"]).get(reverse("accounts:user_detail", args=[other.pk]))
 
     assert response.status_code == 404
+
+
+# ------------------------------------------------------------------------------
+# Separation of duties: a system admin reaches no person, by any route, the admin's included
+# ------------------------------------------------------------------------------
+@pytest.mark.django_db
+def test_a_system_admin_reaches_no_subject_by_any_route_the_admins_included(personas, client_for, force_a):
+    from django.contrib import admin
+
+    from accounts.models import AccessGrant
+    from subjects.models import Subject
+
+    sysadmin = personas["sysadmin"]
+    client = client_for(sysadmin)
+    # Self-promotion through the admin is refused; a second account's grant waits for a supervisor.
+    refused = client.post(
+        reverse("admin:accounts_user_change", args=[sysadmin.pk]),
+        {
+            "username": sysadmin.username,
+            "email": sysadmin.email,
+            "role": Role.OFFICER,
+            "home_force": force_a.pk,
+            "forces": [force_a.pk],
+            "is_active": "on",
+        },
+    )
+    puppet = personas["analyst"]
+    user_access_change(user=puppet, by=sysadmin, role=Role.OFFICER)
+    SubjectFactory(force=force_a, first_name="Zebedee", last_name="Quixotic-Marsh")
+    urls = [_sample_url(pattern, personas) for pattern in _reversible_patterns()]
+    urls += [reverse(f"admin:{m._meta.app_label}_{m._meta.model_name}_changelist") for m in admin.site._registry]
+    urls += [f"{url}?q=Quixotic" for url in urls if url.startswith("/admin/")]
+
+    shown = []
+    for who in (client, client_for(puppet)):
+        for url in urls:
+            response = who.get(url)
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            page = body.decode(errors="replace")
+            names = Subject.objects.values_list("first_name", "last_name")
+            shown += [f"{url}: {first} {last}" for first, last in names if f"{first} {last}" in page]
+
+    assert refused.status_code == 200
+    assert AccessGrant.objects.get(user=puppet).status == AccessGrant.Status.PENDING
+    assert shown == []

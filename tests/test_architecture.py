@@ -29,12 +29,15 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# The layer order of /work/shared/STYLE.md habit 14 ("apps talk through hooks,
-# downhill only"), lowest first. An app may import only apps in strictly lower
-# layers; a lower app that must let a higher one react declares a hook instead.
+# The layer order of STYLE.md habit 14 ("apps talk through hooks, downhill only"),
+# lowest first; ``editing``, the shared editing core, is a package rather than an
+# app but is layered like one (it may use the access log, nothing above it). An app
+# may import only apps in strictly lower layers; a lower app that must let a higher
+# one react declares a hook instead.
 LAYERS: list[set[str]] = [
     {"audit"},
     {"accounts"},
+    {"editing"},
     {"subjects"},
     {"followups"},
     {"interventions"},

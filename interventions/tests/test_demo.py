@@ -7,15 +7,12 @@ from django.utils import timezone
 
 from accounts import demo as accounts_demo
 from accounts.models import Role
+from followups.models import REOFFENDING_KINDS, FollowUp, FollowUpKind, FollowUpStatus
 from interventions import demo
 from interventions.models import (
-    REOFFENDING_KINDS,
     Disposal,
     DisposalStatus,
     DisposalStatusChange,
-    FollowUp,
-    FollowUpKind,
-    FollowUpStatus,
     Intervention,
     InterventionStatus,
     SupervisoryReview,

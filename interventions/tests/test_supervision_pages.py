@@ -298,6 +298,19 @@ def test_a_review_needs_notes(client_for, sergeant, case):
     assert not SupervisoryReview.objects.exists()
 
 
+def test_the_review_interval_follows_the_setting_on_the_form_and_in_the_service(client_for, sergeant, case, settings):
+    settings.SUPERVISORY_REVIEW_DAYS = 14
+    in_14_days = timezone.localdate() + timedelta(days=14)
+    client = client_for(sergeant)
+
+    form = client.get(reverse("interventions:review_new", args=[case.pk])).context["form"]
+    client.post(reverse("interventions:review_new", args=[case.pk]), {"notes": "Progressing."})
+
+    assert form.initial["next_review_date"] == in_14_days
+    assert form.fields["next_review_date"].help_text == "Leave empty for 14 days from today."
+    assert Case.objects.get(pk=case.pk).next_review_date == in_14_days
+
+
 # ------------------------------------------------------------------------------
 # Deactivation while holding open cases
 # ------------------------------------------------------------------------------
@@ -310,7 +323,7 @@ def test_deactivating_an_officer_with_open_cases_is_refused_until_they_are_reass
         user_deactivate(user=officer, by=personas["sysadmin"], reason="Left the unit.")
     assert User.objects.get(pk=officer.pk).is_active
 
-    from interventions.services import cases_reassign
+    from subjects.services.cases import cases_reassign
 
     cases_reassign(case_ids=[case.pk], to_officer=colleague, by=sergeant, reason="Leaving.")
     user_deactivate(user=officer, by=personas["sysadmin"], reason="Left the unit.")
@@ -333,7 +346,8 @@ def test_the_admin_user_form_shows_why_an_officer_with_open_cases_cannot_be_deac
     response = client_for(personas["sysadmin"]).post(reverse("admin:accounts_user_change", args=[officer.pk]), data)
 
     assert response.status_code == 200
-    assert "still holds 1 open case(s): reassign them first." in response.content.decode()
+    their_cases = f"{reverse('subjects:list')}?officer={officer.pk}"
+    assert f"still holds 1 open case(s): reassign them first (their cases: {their_cases})." in response.content.decode()
     assert User.objects.get(pk=officer.pk).is_active
 
 

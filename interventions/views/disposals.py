@@ -18,9 +18,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import User
-from audit.models import Operation
-from audit.services import access_event_record
-from editing.forms import form_add_service_error, form_after_conflict
+from audit.services import consultation_record
+from editing.forms import form_add_service_error, form_after_conflict, posted
 from editing.versions import ConflictError
 from subjects.selectors.access import case_get_visible
 
@@ -37,10 +36,6 @@ from ..models import NDM_STAGES, Disposal, DisposalStatus, DisposalStatusChange
 from ..selectors import disposal_get_visible
 
 SUBMITTABLE = frozenset({DisposalStatus.DRAFT, DisposalStatus.RETURNED})
-
-
-def _posted(request: HttpRequest):
-    return request.POST if request.method == "POST" else None
 
 
 def _disposal_for_page(request: HttpRequest, pk: int) -> Disposal:
@@ -93,7 +88,7 @@ def _form_context(case, form, **extra) -> dict:
 @require_http_methods(["GET", "POST"])
 def disposal_new_view(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_get_visible(request.user, pk)
-    form = DisposalProposeForm(_posted(request), case=case)
+    form = DisposalProposeForm(posted(request), case=case)
     if request.method == "POST" and form.is_valid():
         try:
             disposal = services.disposal_propose(
@@ -111,13 +106,7 @@ def disposal_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     disposal = _disposal_for_page(request, pk)
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
-    access_event_record(
-        request=request,
-        operation=Operation.CONSULTATION,
-        object_type="disposal",
-        object_id=disposal.pk,
-        force=disposal.case.force.code,
-    )
+    consultation_record(request=request, object_type="disposal", object_id=disposal.pk, force=disposal.case.force.code)
     return _detail(request, disposal)
 
 
@@ -125,7 +114,7 @@ def disposal_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 def disposal_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     disposal = disposal_get_visible(request.user, pk)
     case = disposal.case
-    form = DisposalEditForm(_posted(request), instance=copy.copy(disposal), case=case)
+    form = DisposalEditForm(posted(request), instance=copy.copy(disposal), case=case)
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:

@@ -9,9 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from audit.models import Operation
-from audit.services import access_event_record
-from editing.forms import form_add_service_error, form_after_conflict
+from audit.services import consultation_record
+from editing.forms import form_add_service_error, form_after_conflict, posted
 from editing.versions import ConflictError
 from subjects.selectors.access import case_get_visible, case_list_visible
 
@@ -32,19 +31,15 @@ def _intervention_get_visible(request: HttpRequest, pk: int) -> Intervention:
     return get_object_or_404(queryset, pk=pk)
 
 
-def _posted(request: HttpRequest):
-    return request.POST if request.method == "POST" else None
-
-
 def moves_available(intervention: Intervention) -> list[tuple[str, str]]:
-    allowed = services.INTERVENTION_TRANSITIONS.get(intervention.status, frozenset())
+    allowed = services.INTERVENTION_TRANSITIONS.allowed(intervention.status)
     return [(status, action) for status, action in INTERVENTION_ACTIONS.items() if status in allowed]
 
 
 @require_http_methods(["GET", "POST"])
 def intervention_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_get_visible(request.user, pk)
-    form = InterventionPlanForm(_posted(request))
+    form = InterventionPlanForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             intervention = services.intervention_plan(
@@ -63,7 +58,7 @@ def intervention_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The intervention with its history; its details are edited here (no lost updates)."""
     intervention = _intervention_get_visible(request, pk)
     # The form works on a copy, so the page shows what is saved, not the unsaved input.
-    form = InterventionEditForm(_posted(request), instance=copy.copy(intervention))
+    form = InterventionEditForm(posted(request), instance=copy.copy(intervention))
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -82,9 +77,8 @@ def intervention_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Intervention saved.")
             return redirect("interventions:intervention_detail", pk=intervention.pk)
     if request.method == "GET":
-        access_event_record(
+        consultation_record(
             request=request,
-            operation=Operation.CONSULTATION,
             object_type="intervention",
             object_id=intervention.pk,
             force=intervention.case.force.code,
@@ -103,7 +97,7 @@ def intervention_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 def intervention_transition_view(request: HttpRequest, pk: int) -> HttpResponse:
     intervention = _intervention_get_visible(request, pk)
     to_status = request.POST.get("to_status", "") if request.method == "POST" else request.GET.get("to", "")
-    form = InterventionTransitionForm(_posted(request), to_status=to_status)
+    form = InterventionTransitionForm(posted(request), to_status=to_status)
     if request.method == "POST" and form.is_valid():
         try:
             services.intervention_transition(

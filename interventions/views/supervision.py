@@ -10,17 +10,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import User
 from accounts.selectors import force_ids_accessible
-from editing.forms import form_add_service_error
+from editing.forms import form_add_service_error, posted
 from subjects.models import OPEN_STATUSES
 from subjects.selectors.access import case_get_visible, case_list_visible
+from subjects.services.cases import cases_reassign
 
 from .. import services
 from ..forms import ReassignForm, ReviewForm
 from ..selectors import STALE_ENGAGEMENT_DAYS, approval_queue, caseload_by_officer, reviews_due
-
-
-def _posted(request: HttpRequest):
-    return request.POST if request.method == "POST" else None
 
 
 @require_GET
@@ -51,11 +48,11 @@ def caseload_officer_view(request: HttpRequest, pk: int) -> HttpResponse:
         .filter(assigned_officer=officer, status__in=OPEN_STATUSES)
         .order_by("referral_date", "id")
     )
-    form = ReassignForm(_posted(request), cases=cases, supervisor=request.user, officer=officer)
+    form = ReassignForm(posted(request), cases=cases, supervisor=request.user, officer=officer)
     if request.method == "POST" and form.is_valid():
         to_officer = form.cleaned_data["to_officer"]
         try:
-            moved = services.cases_reassign(
+            moved = cases_reassign(
                 case_ids=[case.pk for case in form.cleaned_data["cases"]],
                 to_officer=to_officer,
                 by=request.user,
@@ -80,7 +77,7 @@ def caseload_officer_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def review_new_view(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_get_visible(request.user, pk)
-    form = ReviewForm(_posted(request))
+    form = ReviewForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             review = services.review_record(

@@ -3,6 +3,7 @@
 import csv
 import io
 from datetime import date, timedelta
+from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
@@ -11,7 +12,9 @@ from django.utils import timezone
 from accounts.models import Role
 from accounts.tests.factories import UserFactory
 from audit.models import AccessEvent, Operation
+from outreach.exports import event_export_disclose
 from outreach.models import Audience, EventStatus, EventType, Strand
+from outreach.selectors import EventFilters
 from outreach.tests.factories import CampaignFactory, OutreachEventFactory
 
 pytestmark = pytest.mark.django_db
@@ -23,6 +26,11 @@ CALENDAR = reverse("outreach:calendar")
 
 def _ids_listed(response) -> set[int]:
     return {event.pk for event in response.context["page"].object_list}
+
+
+def _export(client, query: dict | None = None, recipient: str = "Home Office Prevent team"):
+    """POST the export form (the filters ride in the query string, as the export page's form sends them)."""
+    return client.post(f"{EXPORT}?{urlencode(query or {})}", {"recipient": recipient})
 
 
 def _csv_rows(response) -> list[dict]:
@@ -62,7 +70,7 @@ def test_lists_calendar_and_export_never_show_another_forces_events(personas, cl
 
     listed = client.get(LIST)
     calendar = client.get(CALENDAR, {"month": f"{ours.date:%Y-%m}"})
-    exported = _csv_rows(client.get(EXPORT))
+    exported = _csv_rows(_export(client))
     filtered_to_a = client.get(LIST, {"force": force_a.pk})
 
     assert _ids_listed(listed) == {ours.pk}
@@ -224,7 +232,7 @@ def test_the_export_contains_exactly_the_filtered_rows_not_one_page(personas, cl
     client = client_for(personas["inspector"])
     query = {"force": force_a.pk, "strand": "prevent"}
 
-    rows = _csv_rows(client.get(EXPORT, query))
+    rows = _csv_rows(_export(client, query))
     listed = client.get(LIST, query).context["page"].paginator.count
 
     assert {int(row["id"]) for row in rows} == wanted
@@ -235,15 +243,79 @@ def test_the_export_is_an_attachment_and_a_logged_disclosure(personas, client_fo
     OutreachEventFactory(force=force_a)
     user = personas["admin_support"]
 
-    response = client_for(user).get(EXPORT, {"force": force_a.pk, "strand": "protect"})
+    response = _export(client_for(user), {"force": force_a.pk, "strand": "protect"})
 
     assert response["Content-Type"].startswith("text/csv")
     assert response["Content-Disposition"].startswith('attachment; filename="outreach-events-')
     event = AccessEvent.objects.get(operation=Operation.DISCLOSURE)
     assert (event.actor, event.object_type, event.force) == (user, "outreach_event_export", "WM")
+    assert event.recipient == "Home Office Prevent team"
     assert event.justification == (
         "CSV export of outreach events (1 rows); filters: Force=West Midlands Police, Strand=protect"
     )
+
+
+def test_the_export_is_logged_before_a_single_line_is_read(personas, force_a):
+    OutreachEventFactory(force=force_a)
+    user = personas["admin_support"]
+
+    lines = event_export_disclose(by=user, filters=EventFilters(), filters_described="none", recipient="Analyst team")
+
+    event = AccessEvent.objects.get(operation=Operation.DISCLOSURE)
+    assert (event.actor, event.justification) == (user, "CSV export of outreach events (1 rows); filters: none")
+    assert event.recipient == "Analyst team"
+    assert len(list(lines)) == 2
+
+
+def test_the_export_page_asks_who_it_is_for_and_says_how_much_it_holds(personas, client_for, force_a):
+    OutreachEventFactory.create_batch(3, force=force_a, strand=Strand.PREVENT)
+    OutreachEventFactory(force=force_a, strand=Strand.PROTECT)
+
+    response = client_for(personas["inspector"]).get(EXPORT, {"strand": "prevent"})
+
+    assert response.status_code == 200
+    assert "recipient" in response.context["form"].fields
+    assert response.context["count"] == 3
+    assert f'action="{EXPORT}?strand=prevent"' in response.content.decode()
+    assert not AccessEvent.objects.filter(operation=Operation.DISCLOSURE).exists()
+
+
+@pytest.mark.parametrize("recipient", ["", "   "], ids=["empty", "blank"])
+def test_an_export_naming_no_recipient_is_refused_and_nothing_is_disclosed(recipient, personas, client_for, force_a):
+    OutreachEventFactory(force=force_a)
+
+    response = _export(client_for(personas["officer_a"]), recipient=recipient)
+
+    assert response.status_code == 200
+    assert not response.streaming
+    assert response.context["form"].errors["recipient"] == [
+        "Say who the export is for: it is recorded in the access log."
+    ]
+    assert not AccessEvent.objects.filter(operation=Operation.DISCLOSURE).exists()
+
+
+def test_the_service_refuses_an_export_with_no_recipient(personas):
+    with pytest.raises(ValueError, match="recipient"):
+        event_export_disclose(by=personas["officer_a"], filters=EventFilters(), filters_described="none", recipient=" ")
+
+    assert not AccessEvent.objects.exists()
+
+
+def test_filters_in_error_export_nothing(personas, client_for, force_a):
+    OutreachEventFactory(force=force_a)
+
+    response = _export(client_for(personas["officer_a"]), {"date_to": "9999-12-31"})
+
+    assert response.status_code == 200
+    assert not response.streaming
+    assert "Enter a date between 1 Jan 1900 and 31 Dec 2100." in response.content.decode()
+    assert not AccessEvent.objects.filter(operation=Operation.DISCLOSURE).exists()
+
+
+def test_the_event_list_links_to_the_export_page_with_its_filters(personas, client_for):
+    response = client_for(personas["officer_a"]).get(LIST, {"strand": "prevent"})
+
+    assert f'href="{EXPORT}?strand=prevent"' in response.content.decode()
 
 
 def test_the_export_defuses_spreadsheet_formulas(personas, client_for, force_a):
@@ -256,7 +328,7 @@ def test_the_export_defuses_spreadsheet_formulas(personas, client_for, force_a):
         attendees=0,
     )
 
-    row = _csv_rows(client_for(personas["officer_a"]).get(EXPORT))[0]
+    row = _csv_rows(_export(client_for(personas["officer_a"])))[0]
 
     assert row["host organisation"] == '\'=HYPERLINK("http://evil.example","Click")'
     assert row["sector"] == "'+44 20 7946 0000"
@@ -271,7 +343,7 @@ def test_the_export_lists_presenters_products_and_quarter(personas, client_for, 
         force=force_a, date=date(2026, 6, 30), presenters=[presenter], products=[products["report_fraud"]]
     )
 
-    row = _csv_rows(client_for(presenter).get(EXPORT))[0]
+    row = _csv_rows(_export(client_for(presenter)))[0]
 
     assert row["presenters"] == presenter.get_full_name()
     assert row["products promoted"] == "Report Fraud"

@@ -6,9 +6,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from editing.forms import form_add_service_error
+
 from .. import selectors, services
 from ..forms import CampaignForm
-from . import add_service_error
 
 
 def campaign_list_view(request: HttpRequest) -> HttpResponse:
@@ -22,7 +23,7 @@ def campaign_new_view(request: HttpRequest) -> HttpResponse:
         try:
             campaign = services.campaign_create(fields=form.cleaned_data)
         except ValidationError as error:
-            add_service_error(form, error)
+            form_add_service_error(form, error)
         else:
             messages.success(request, f"Campaign “{campaign}” added.")
             return redirect("outreach:campaign_list")

@@ -6,10 +6,12 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from editing.forms import form_add_service_error
+from editing.versions import ConflictError
+
 from .. import selectors, services
 from ..forms import EventCancelForm, EventDeliverForm, EventEditForm, EventLogForm, EventPlanForm
 from ..models import EventStatus
-from . import add_service_error
 
 MOVES = (EventStatus.DELIVERED, EventStatus.CANCELLED)
 
@@ -30,7 +32,7 @@ def _event_new(request: HttpRequest, form_class, service, heading: str) -> HttpR
         try:
             event = service(by=request.user, fields=form.changes())
         except ValidationError as error:
-            add_service_error(form, error)
+            form_add_service_error(form, error)
         else:
             messages.success(request, f"Saved: {event}.")
             return redirect("outreach:event_detail", pk=event.pk)
@@ -62,11 +64,11 @@ def event_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
             services.event_update(
                 event=event, by=request.user, expected_version=form.cleaned_data["version"], changes=form.changes()
             )
-        except services.ConflictError as error:
+        except ConflictError as error:
             conflict = selectors.event_get_visible(request.user, pk)
             form = _keep_input_after_conflict(request, event, error)
         except ValidationError as error:
-            add_service_error(form, error)
+            form_add_service_error(form, error)
         else:
             messages.success(request, "The event is saved.")
             return redirect("outreach:event_detail", pk=event.pk)
@@ -106,7 +108,7 @@ def event_transition_view(request: HttpRequest, pk: int) -> HttpResponse:
                 figures=form.cleaned_data if to_status == EventStatus.DELIVERED else None,
             )
         except ValidationError as error:
-            add_service_error(form, error)
+            form_add_service_error(form, error)
         else:
             messages.success(request, f"The event is now {EventStatus(to_status).label.lower()}.")
             return redirect("outreach:event_detail", pk=event.pk)

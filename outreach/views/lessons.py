@@ -7,9 +7,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from editing.forms import form_add_service_error
+from editing.versions import ConflictError
+
 from .. import selectors, services
 from ..forms import LessonFilterForm, LessonForm
-from . import add_service_error
 
 LESSONS_PER_PAGE = 25
 
@@ -30,7 +32,7 @@ def lesson_new_view(request: HttpRequest) -> HttpResponse:
         try:
             services.lesson_create(by=request.user, fields=form.changes())
         except ValidationError as error:
-            add_service_error(form, error)
+            form_add_service_error(form, error)
         else:
             messages.success(request, "The lesson is recorded.")
             return redirect("outreach:lesson_list")
@@ -45,10 +47,10 @@ def lesson_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.lesson_update(lesson=lesson, expected_version=form.cleaned_data["version"], changes=form.changes())
-        except services.ConflictError as error:
+        except ConflictError as error:
             form = _kept(request, lesson, error)
         except ValidationError as error:
-            add_service_error(form, error)
+            form_add_service_error(form, error)
         else:
             messages.success(request, "The lesson is saved.")
             return redirect("outreach:lesson_list")

@@ -8,13 +8,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from accounts.selectors import force_ids_accessible
+from editing.forms import form_add_service_error
+from editing.versions import ConflictError
 
 from .. import selectors, services
 from ..charts import progress_chart_svg
 from ..forms import ProgressForm, TargetFilterForm, TargetForm
 from ..progress import progress_for_force
 from ..quarters import FinancialQuarter, financial_year_label
-from . import add_service_error
 
 _LIST = "outreach:target_list"
 
@@ -34,7 +35,7 @@ def target_new_view(request: HttpRequest) -> HttpResponse:
         try:
             target = services.target_create(fields=form.changes())
         except ValidationError as error:
-            add_service_error(form, error)
+            form_add_service_error(form, error)
         else:
             messages.success(request, f"Target saved: {target}.")
             return redirect(f"{reverse(_LIST)}?year={target.financial_year}")
@@ -48,10 +49,10 @@ def target_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.target_update(target=target, expected_version=form.cleaned_data["version"], changes=form.changes())
-        except services.ConflictError as error:
+        except ConflictError as error:
             form = _kept(request, target, error)
         except ValidationError as error:
-            add_service_error(form, error)
+            form_add_service_error(form, error)
         else:
             messages.success(request, "The target is saved.")
             return redirect(f"{reverse(_LIST)}?year={form.cleaned_data['financial_year']}")

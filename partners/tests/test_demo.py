@@ -83,7 +83,7 @@ def test_demo_interventions_that_fit_a_pathway_are_linked_to_it_once():
 
 
 def test_each_signed_agreement_owes_its_owner_a_renewal_follow_up_once():
-    from interventions.models import FollowUp, FollowUpKind
+    from followups.models import FollowUp, FollowUpKind
 
     demo.seed(rng=random.Random(7))
     demo.seed(rng=random.Random(7))

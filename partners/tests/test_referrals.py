@@ -246,6 +246,15 @@ def test_the_download_is_logged_as_a_disclosure_to_the_partner(personas, client_
     assert event.actor == personas["officer_a"]
 
 
+def test_previewing_the_summary_is_logged_as_a_consultation_not_a_disclosure(personas, client_for, referral):
+    client_for(personas["officer_a"]).get(_summary_url(referral))
+
+    event = AccessEvent.objects.get(operation=Operation.CONSULTATION)
+    assert (event.object_type, event.object_id, event.force) == ("intervention", str(referral.pk), "WM")
+    assert event.actor == personas["officer_a"]
+    assert not AccessEvent.objects.filter(operation=Operation.DISCLOSURE).exists()
+
+
 def test_an_intervention_not_made_through_a_pathway_has_no_summary(personas, client_for, case):
     plain = InterventionFactory(case=case, type=intervention_type())
 

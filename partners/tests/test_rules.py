@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from audit.models import AccessEvent, Operation
+from editing.versions import ConflictError
 from partners import services
 from partners.models import AgreementStatus, DataSharingAgreement, Partner, PartnerType, Pathway, Sector
 
@@ -92,7 +93,7 @@ def test_a_stale_edit_of_a_partner_is_refused_as_a_conflict(officer, force_a, pa
         partner=partner_a, by=officer, expected_version=1, changes={"notes": "First"}, forces=[force_a]
     )
 
-    with pytest.raises(services.ConflictError):
+    with pytest.raises(ConflictError):
         services.partner_update(
             partner=partner_a, by=officer, expected_version=1, changes={"notes": "Second"}, forces=[force_a]
         )

@@ -6,8 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from audit.models import Operation
-from audit.services import access_event_record
+from audit.services import consultation_record
 
 from .. import selectors
 from ..forms import PartnerFilterForm
@@ -38,9 +37,8 @@ def partner_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     partner = selectors.partner_get_visible(request.user, pk)
     page = selectors.partner_page(request.user, partner)
     if page.contacts:
-        access_event_record(
+        consultation_record(
             request=request,
-            operation=Operation.CONSULTATION,
             object_type="partner_contacts",
             object_id=partner.pk,
             force=force_code_for(request.user, partner),

@@ -15,9 +15,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from audit.models import Operation
-from audit.services import access_event_record
-from editing.forms import form_add_service_error, form_after_conflict
+from audit.services import consultation_record
+from editing.forms import form_add_service_error, form_after_conflict, posted
+from editing.versions import ConflictError
 
 from .. import selectors, services
 from ..forms import (
@@ -36,10 +36,6 @@ from ..models import Partner
 from . import force_code_for
 
 TEMPLATE = "partners/record_form.html"
-
-
-def _posted(request: HttpRequest):
-    return request.POST if request.method == "POST" else None
 
 
 def _back_to(partner: Partner, section: str = "") -> HttpResponse:
@@ -69,7 +65,7 @@ def _saved_edit(request: HttpRequest, form, save: Callable, *, object_type: str,
         return None, form, None
     try:
         return save(form), form, None
-    except services.ConflictError as error:
+    except ConflictError as error:
         form, conflict = form_after_conflict(form, error.current, object_type=object_type, **form_kwargs)
         return None, form, conflict
     except ValidationError as error:
@@ -82,7 +78,7 @@ def _saved_edit(request: HttpRequest, form, save: Callable, *, object_type: str,
 # ------------------------------------------------------------------------------
 @require_http_methods(["GET", "POST"])
 def partner_new_view(request: HttpRequest) -> HttpResponse:
-    form = PartnerForm(_posted(request), user=request.user)
+    form = PartnerForm(posted(request), user=request.user)
     partner = _saved_new(
         request,
         form,
@@ -99,7 +95,7 @@ def partner_new_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def partner_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     partner = selectors.partner_get_visible(request.user, pk)
-    form = PartnerEditForm(_posted(request), instance=copy.copy(partner), user=request.user)
+    form = PartnerEditForm(posted(request), instance=copy.copy(partner), user=request.user)
     saved, form, conflict = _saved_edit(
         request,
         form,
@@ -126,7 +122,7 @@ def partner_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def contact_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     partner = selectors.partner_get_visible(request.user, pk)
-    form = ContactForm(_posted(request))
+    form = ContactForm(posted(request))
     contact = _saved_new(
         request,
         form,
@@ -144,7 +140,7 @@ def contact_add_view(request: HttpRequest, pk: int) -> HttpResponse:
 def contact_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     contact = selectors.contact_get_visible(request.user, pk)
     partner = contact.partner
-    form = ContactEditForm(_posted(request), instance=copy.copy(contact))
+    form = ContactEditForm(posted(request), instance=copy.copy(contact))
     saved, form, conflict = _saved_edit(
         request,
         form,
@@ -161,9 +157,8 @@ def contact_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, f"{saved.name} is saved.")
         return _back_to(partner, "contacts-heading")
     if request.method == "GET":
-        access_event_record(
+        consultation_record(
             request=request,
-            operation=Operation.CONSULTATION,
             object_type="partner_contact",
             object_id=contact.pk,
             force=force_code_for(request.user, partner),
@@ -177,7 +172,7 @@ def contact_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def interaction_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     partner = selectors.partner_get_visible(request.user, pk)
-    form = InteractionForm(_posted(request), user=request.user)
+    form = InteractionForm(posted(request), user=request.user)
     interaction = _saved_new(
         request,
         form,
@@ -195,7 +190,7 @@ def interaction_add_view(request: HttpRequest, pk: int) -> HttpResponse:
 def interaction_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     interaction = selectors.interaction_get_visible(request.user, pk)
     partner = interaction.partner
-    form = InteractionEditForm(_posted(request), instance=copy.copy(interaction), user=request.user)
+    form = InteractionEditForm(posted(request), instance=copy.copy(interaction), user=request.user)
     saved, form, conflict = _saved_edit(
         request,
         form,
@@ -221,7 +216,7 @@ def interaction_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def pathway_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     partner = selectors.partner_get_visible(request.user, pk)
-    form = PathwayForm(_posted(request), user=request.user, partner=partner)
+    form = PathwayForm(posted(request), user=request.user, partner=partner)
     pathway = _saved_new(
         request,
         form,
@@ -243,7 +238,7 @@ def pathway_add_view(request: HttpRequest, pk: int) -> HttpResponse:
 def pathway_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     pathway = selectors.pathway_get_visible(request.user, pk)
     partner = pathway.partner
-    form = PathwayEditForm(_posted(request), instance=copy.copy(pathway), user=request.user, partner=partner)
+    form = PathwayEditForm(posted(request), instance=copy.copy(pathway), user=request.user, partner=partner)
     saved, form, conflict = _saved_edit(
         request,
         form,
@@ -271,7 +266,7 @@ def pathway_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def agreement_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     partner = selectors.partner_get_visible(request.user, pk)
-    form = AgreementForm(_posted(request))
+    form = AgreementForm(posted(request))
     agreement = _saved_new(
         request,
         form,
@@ -289,7 +284,7 @@ def agreement_add_view(request: HttpRequest, pk: int) -> HttpResponse:
 def agreement_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = selectors.agreement_get_visible(request.user, pk)
     partner = agreement.partner
-    form = AgreementEditForm(_posted(request), instance=copy.copy(agreement))
+    form = AgreementEditForm(posted(request), instance=copy.copy(agreement))
     saved, form, conflict = _saved_edit(
         request,
         form,

@@ -7,15 +7,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from audit.models import Operation
-from audit.services import access_event_record
-from editing.forms import form_add_service_error
+from audit.services import consultation_record
+from editing.forms import form_add_service_error, posted
 from subjects.models import age_on
 from subjects.selectors.access import case_get_visible
 
 from .. import selectors, services
 from ..forms import ReferralForm, ReferralSummaryForm
-from ..pdf import referral_summary_build, referral_summary_pdf
+from ..pdf import referral_summary_build
 
 
 @require_http_methods(["GET", "POST"])
@@ -24,7 +23,7 @@ def pathway_refer_view(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_get_visible(request.user, pk)
     today = timezone.localdate()
     pathways = selectors.pathway_list_for_case(case, on=today)
-    form = ReferralForm(request.POST if request.method == "POST" else None, pathways=pathways)
+    form = ReferralForm(posted(request), pathways=pathways)
     if request.method == "POST" and form.is_valid():
         try:
             intervention = services.pathway_refer(
@@ -58,29 +57,18 @@ def referral_summary_view(request: HttpRequest, pk: int) -> HttpResponse:
     is the partner's point of contact.
     """
     intervention = selectors.referral_get_visible(request.user, pk)
-    form = ReferralSummaryForm(request.POST if request.method == "POST" else None)
+    form = ReferralSummaryForm(posted(request))
     today = timezone.localdate()
     if request.method == "POST" and form.is_valid():
-        summary = referral_summary_build(
-            intervention=intervention, officer=request.user, reason=form.cleaned_data["reason"], on=today
-        )
-        pdf = referral_summary_pdf(summary)
-        access_event_record(
-            request=request,
-            operation=Operation.DISCLOSURE,
-            object_type="intervention",
-            object_id=intervention.pk,
-            force=intervention.case.force.code,
-            recipient=intervention.pathway.partner.name,
-            justification=f"Referral summary for the pathway “{intervention.pathway.name}”.",
+        pdf = services.referral_summary_disclose(
+            intervention=intervention, by=request.user, reason=form.cleaned_data["reason"], on=today, request=request
         )
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="referral-summary-{intervention.pk}.pdf"'
         return response
     if request.method == "GET":
-        access_event_record(
+        consultation_record(
             request=request,
-            operation=Operation.CONSULTATION,
             object_type="intervention",
             object_id=intervention.pk,
             force=intervention.case.force.code,

@@ -4,17 +4,8 @@ from django.db.models import Case as DbCase
 from django.db.models import Count, ExpressionWrapper, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear, TruncDate
 
-from interventions.models import (
-    REOFFENDING_KINDS,
-    Disposal,
-    DisposalStatus,
-    FollowUp,
-    FollowUpStatus,
-    Intervention,
-    InterventionStatus,
-    InterventionType,
-    ReoffendingResult,
-)
+from followups.models import REOFFENDING_KINDS, FollowUp, FollowUpStatus, ReoffendingResult
+from interventions.models import Disposal, DisposalStatus, Intervention, InterventionStatus, InterventionType
 from outreach.quarters import LONDON
 from subjects.models import Case, CaseStatus, CaseStatusChange, ReferralSource, Sex, VulnerabilityFlag
 

@@ -15,14 +15,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.tests.factories import UserFactory
-from interventions.models import (
-    DisposalStatus,
-    FollowUp,
-    FollowUpKind,
-    FollowUpStatus,
-    InterventionStatus,
-    InterventionType,
-)
+from followups.models import FollowUp, FollowUpKind, FollowUpStatus
+from interventions.models import DisposalStatus, InterventionStatus, InterventionType
 from interventions.tests.factories import DisposalFactory, InterventionFactory, disposal_type, intervention_type
 from outreach.models import Audience, EventStatus, EventType, LessonStatus, Measure, Product
 from outreach.quarters import FinancialQuarter

@@ -1,11 +1,10 @@
 """Forms for a case: editing its referral details, and moving it through the workflow."""
 
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 
+from accounts.selectors import users_offered
 from editing.forms import DateInput, VersionedModelForm
-from subjects.forms.people_edit import users_of_force
 from subjects.models import ActivityType, Case, CaseStatus, ClosureReason, CmaSection
 from subjects.services.cases import ASSIGNABLE_ROLES, CASE_TRANSITIONS, RATIONALE_REQUIRED
 
@@ -64,10 +63,9 @@ class CaseEditForm(VersionedModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         case = self.instance
-        activities = ActivityType.objects.filter(Q(active=True) | Q(pk__in=case.activity_types.all()))
-        self.fields["activity_types"].queryset = activities.distinct()
+        self.fields["activity_types"].queryset = ActivityType.objects.offered(case.activity_types.all())
         officer = self.fields["assigned_officer"]
-        officer.queryset = users_of_force(case.force_id, ASSIGNABLE_ROLES, keep=case.assigned_officer)
+        officer.queryset = users_offered(roles=ASSIGNABLE_ROLES, forces=case.force_id, keep=case.assigned_officer)
         officer.empty_label = "Not assigned"
 
     def clean_referral_date(self):

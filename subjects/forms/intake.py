@@ -2,7 +2,6 @@
 
 import hashlib
 import json
-import re
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -10,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.selectors import force_list_accessible
+from subjects.forms.people_edit import postcode_district_clean
 from subjects.matching import Match, identifier_key, name_key
 from subjects.models import (
     ActivityType,
@@ -23,8 +23,6 @@ from subjects.models import (
 )
 from subjects.services.intake import referral_dates_validate
 
-# The outward part of a UK postcode: B15, WS1, CV10, DY11, SW1A, W1A.
-POSTCODE_DISTRICT = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?$")
 IDENTIFIER_ROWS = 4
 CREATE_NEW = "new"
 
@@ -90,7 +88,7 @@ class ReferralForm(forms.Form):
         label="Category of person", choices=PersonCategory.choices, initial=PersonCategory.AT_RISK
     )
     vulnerability_flags = forms.ModelMultipleChoiceField(
-        queryset=VulnerabilityFlag.objects.filter(active=True), widget=forms.CheckboxSelectMultiple, required=False
+        queryset=VulnerabilityFlag.objects.offered(), widget=forms.CheckboxSelectMultiple, required=False
     )
     risk_level = forms.ChoiceField(choices=RiskLevel.choices, initial=RiskLevel.LOW)
     # Other names
@@ -106,7 +104,7 @@ class ReferralForm(forms.Form):
     referrer = forms.CharField(max_length=200, required=False, help_text="Who referred, e.g. the school's DSL.")
     operation = forms.CharField(label="Operation name or reference", max_length=100, required=False)
     activity_types = forms.ModelMultipleChoiceField(
-        queryset=ActivityType.objects.filter(active=True), widget=forms.CheckboxSelectMultiple, required=False
+        queryset=ActivityType.objects.offered(), widget=forms.CheckboxSelectMultiple, required=False
     )
     cma_sections = forms.MultipleChoiceField(
         label="Computer Misuse Act sections",
@@ -160,10 +158,7 @@ class ReferralForm(forms.Form):
         return value
 
     def clean_postcode_district(self) -> str:
-        value = "".join(self.cleaned_data["postcode_district"].split()).upper()
-        if value and not POSTCODE_DISTRICT.match(value):
-            raise ValidationError("Enter the first part of the postcode only, for example B15, WS1 or CV10.")
-        return value
+        return postcode_district_clean(self.cleaned_data["postcode_district"])
 
     def clean_aliases(self) -> list[str]:
         lines = [line.strip() for line in self.cleaned_data["aliases"].splitlines()]

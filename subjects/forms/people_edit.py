@@ -9,10 +9,10 @@ from datetime import date
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.selectors import users_offered
 from editing.forms import DateInput, VersionedModelForm
 from subjects.models import (
     ContactRelationship,
@@ -28,8 +28,6 @@ from subjects.services.cases import ASSIGNABLE_ROLES
 
 MIN_AGE = 5
 MAX_AGE = 100
-# The outward part of a UK postcode: B15, WS1, DY10, SW1A, EC1V.
-_OUTWARD_CODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?$")
 _PHONE = re.compile(r"^\+?[0-9 ()-]{7,30}$")
 
 
@@ -51,18 +49,12 @@ def validate_date_of_birth(value: date | None) -> None:
 
 
 def postcode_district_clean(value: str) -> str:
-    value = "".join(value.split()).upper()
-    if value and not _OUTWARD_CODE.match(value):
-        raise ValidationError("Enter the first part of the postcode only, for example B15 or WS1.")
+    """The model field's rule (``PostcodeDistrictField``), applied before the 4-character limit can speak."""
+    field = Subject._meta.get_field("postcode_district")
+    value = field.to_python(value)
+    if value:
+        field.run_validators(value)
     return value
-
-
-def users_of_force(force_id: int, roles, *, keep: Model | None = None) -> QuerySet[User]:
-    """Active users in ``roles`` who may see ``force_id`` (plus ``keep``, the value already saved)."""
-    wanted = Q(is_active=True, role__in=roles, forces=force_id)
-    if keep is not None:
-        wanted |= Q(pk=keep.pk)
-    return User.objects.filter(wanted).distinct().order_by("last_name", "first_name", "username")
 
 
 # ------------------------------------------------------------------------------
@@ -119,21 +111,21 @@ class SubjectEditForm(VersionedModelForm):
     def __init__(self, *args, viewer: User, **kwargs):
         super().__init__(*args, **kwargs)
         subject = self.instance
-        flags = VulnerabilityFlag.objects.filter(Q(active=True) | Q(pk__in=subject.vulnerability_flags.all()))
-        self.fields["vulnerability_flags"].queryset = flags.distinct()
+        self.fields["vulnerability_flags"].queryset = VulnerabilityFlag.objects.offered(
+            subject.vulnerability_flags.all()
+        )
         officer = self.fields["assigned_officer"]
-        officer.queryset = users_of_force(subject.force_id, ASSIGNABLE_ROLES, keep=subject.assigned_officer)
+        officer.queryset = users_offered(roles=ASSIGNABLE_ROLES, forces=subject.force_id, keep=subject.assigned_officer)
         officer.empty_label = "Not assigned"
         if not viewer.is_supervisor:
             for name in SUPERVISOR_ONLY_FIELDS:
                 del self.fields[name]
             return
-        caseworkers = users_of_force(subject.force_id, CASEWORK_ROLES)
-        self.fields["need_to_know"].queryset = User.objects.filter(
-            Q(pk__in=caseworkers.values("pk")) | Q(pk__in=subject.need_to_know.all())
-        ).order_by("last_name", "first_name", "username")
-        self.fields["restriction_contact"].queryset = users_of_force(
-            subject.force_id, CASEWORK_ROLES, keep=subject.restriction_contact
+        self.fields["need_to_know"].queryset = users_offered(
+            roles=CASEWORK_ROLES, forces=subject.force_id, keep=subject.need_to_know.all()
+        )
+        self.fields["restriction_contact"].queryset = users_offered(
+            roles=CASEWORK_ROLES, forces=subject.force_id, keep=subject.restriction_contact
         )
 
     def clean_first_name(self) -> str:

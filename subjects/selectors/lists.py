@@ -12,7 +12,7 @@ from django.db.models import Case as Conditional
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.selectors import scope_to_forces
+from accounts.selectors import scope_to_forces, users_offered
 from subjects.matching import identifier_key, name_key
 from subjects.models import (
     OPEN_STATUSES,
@@ -241,8 +241,4 @@ def association_rows(subject: Subject, viewer: User) -> list[AssociationRow]:
 
 def officer_list_for_force(force_id: int) -> QuerySet[User]:
     """Active caseworkers who may see ``force_id``: who can be named on an engagement there."""
-    return (
-        User.objects.filter(is_active=True, role__in=CASEWORK_ROLES, forces=force_id)
-        .distinct()
-        .order_by("last_name", "first_name", "username")
-    )
+    return users_offered(roles=CASEWORK_ROLES, forces=force_id)

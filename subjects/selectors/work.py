@@ -31,10 +31,10 @@ def my_work(user: User) -> dict:
         .order_by("-referral_date", "-id")
     )
     first_contacts = sorted(
-        (case for case in cases if _first_contact_owed(case, horizon)), key=lambda case: case.first_contact_due
+        (case for case in cases if case.first_contact_owed(horizon)), key=lambda case: case.first_contact_due
     )
     for case in first_contacts:
-        case.overdue = case.first_contact_due < today
+        case.overdue = case.first_contact_overdue(today)
     quiet = sorted(
         (case for case in cases if _quiet(case, quiet_since)),
         key=lambda case: case.last_engagement_at or case.created_at,
@@ -48,10 +48,6 @@ def my_work(user: User) -> dict:
         "quiet_days": QUIET_DAYS,
         "horizon_working_days": FIRST_CONTACT_HORIZON_WORKING_DAYS,
     }
-
-
-def _first_contact_owed(case: Case, horizon) -> bool:
-    return case.first_contact_at is None and case.first_contact_due is not None and case.first_contact_due <= horizon
 
 
 def _quiet(case: Case, quiet_since) -> bool:

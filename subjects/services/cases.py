@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role, User
@@ -198,4 +199,7 @@ def open_cases_held(user: User):
 def user_holds_open_cases(user: User) -> str:
     """A deactivation guard: nobody is deactivated while open cases are still assigned to them."""
     count = open_cases_held(user).count()
-    return f"{user} still holds {count} open case(s): reassign them first." if count else ""
+    if not count:
+        return ""
+    their_cases = f"{reverse('subjects:list')}?officer={user.pk}"
+    return f"{user} still holds {count} open case(s): reassign them first (their cases: {their_cases})."

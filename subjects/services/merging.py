@@ -17,7 +17,7 @@ from django.db.models import F, Max, Q, QuerySet
 from accounts.models import SUPERVISOR_ROLES, User
 from accounts.selectors import force_ids_accessible
 from audit.models import Operation
-from audit.services import access_event_record
+from audit.services import access_event_record, consultation_record
 from subjects.models import (
     Association,
     Attachment,
@@ -117,10 +117,9 @@ class MergePreview:
 def merge_preview(*, keep: Subject, duplicate: Subject, user: User, request=None) -> MergePreview:
     """What would move from ``duplicate`` to ``keep``; showing both side by side is logged as consulting them."""
     for subject in (keep, duplicate):
-        access_event_record(
+        consultation_record(
             request=request,
             actor=user,
-            operation=Operation.CONSULTATION,
             object_type="subject",
             object_id=subject.pk,
             force=subject.force.code,

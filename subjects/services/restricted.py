@@ -16,8 +16,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.selectors import supervisors_of_force
 from accounts.services import notification_send
-from audit.models import Operation
-from audit.services import access_event_record
+from audit.services import consultation_record
 from subjects.models import BreakGlassAccess, Subject
 
 MIN_REASON_LENGTH = 10
@@ -56,10 +55,9 @@ def break_glass_open(*, subject: Subject, user: User, reason: str, request=None)
     )
     access.full_clean()
     access.save()
-    access_event_record(
+    consultation_record(
         request=request,
         actor=user,
-        operation=Operation.CONSULTATION,
         object_type="subject",
         object_id=subject.pk,
         force=subject.force.code,

@@ -9,9 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from audit.models import Operation
-from audit.services import access_event_record
-from editing.forms import form_add_service_error, form_after_conflict
+from audit.services import consultation_record
+from editing.forms import form_add_service_error, form_after_conflict, posted
 from editing.versions import ConflictError
 from subjects import hooks
 from subjects.forms.cases import CaseEditForm, CaseTransitionForm, transitions_available
@@ -34,9 +33,7 @@ def case_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         Prefetch("status_changes", queryset=CaseStatusChange.objects.select_related("by")),
         Prefetch("engagements", queryset=Engagement.objects.prefetch_related("officers")),
     )
-    access_event_record(
-        request=request, operation=Operation.CONSULTATION, object_type="case", object_id=case.pk, force=case.force.code
-    )
+    consultation_record(request=request, object_type="case", object_id=case.pk, force=case.force.code)
     context = {
         "case": case,
         "cma_sections": [CmaSection(code).label for code in case.cma_sections if code in CmaSection.values],
@@ -59,7 +56,7 @@ def _sections(case, viewer) -> dict:
 @require_http_methods(["GET", "POST"])
 def case_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_get_visible(request.user, pk)
-    form = CaseEditForm(_posted(request), instance=case)
+    form = CaseEditForm(posted(request), instance=case)
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -84,7 +81,7 @@ def case_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 def case_transition_view(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_get_visible(request.user, pk)
     to_status = request.POST.get("to_status", "") if request.method == "POST" else request.GET.get("to", "")
-    form = CaseTransitionForm(_posted(request), to_status=to_status)
+    form = CaseTransitionForm(posted(request), to_status=to_status)
     if request.method == "POST" and form.is_valid():
         try:
             case_transition(
@@ -109,10 +106,6 @@ def case_transition_view(request: HttpRequest, pk: int) -> HttpResponse:
         "allowed": to_status in dict(transitions_available(case)),
     }
     return render(request, "subjects/case_transition_form.html", context)
-
-
-def _posted(request: HttpRequest):
-    return request.POST if request.method == "POST" else None
 
 
 @require_http_methods(["GET", "POST"])

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from editing.forms import posted
 from subjects.forms.intake import ReferralForm
 from subjects.services.intake import referral_record
 
@@ -13,7 +14,7 @@ from ..matching import possible_matches
 
 def referral_new_view(request: HttpRequest) -> HttpResponse:
     """GET: an empty referral. POST: possible matches first (if any), then save and go to the new case."""
-    form = ReferralForm(request.POST if request.method == "POST" else None, user=request.user)
+    form = ReferralForm(posted(request), user=request.user)
     matches, match_check = [], ""
     if form.is_bound and form.is_valid():
         matches = possible_matches(viewer=request.user, **form.match_criteria())

@@ -6,8 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from audit.models import Operation
-from audit.services import access_event_record
+from audit.services import consultation_record
 from subjects.forms.people import EngagementForm, SubjectFilterForm
 from subjects.models import Subject, age_on
 from subjects.selectors.access import subject_get_visible
@@ -47,13 +46,7 @@ def subject_page_render(
 
     Precondition: ``subject`` came from ``subject_get_visible`` and its details are visible to the user.
     """
-    access_event_record(
-        request=request,
-        operation=Operation.CONSULTATION,
-        object_type="subject",
-        object_id=subject.pk,
-        force=subject.force.code,
-    )
+    consultation_record(request=request, object_type="subject", object_id=subject.pk, force=subject.force.code)
     today = timezone.localdate()
     profile = subject_profile(subject, request.user)
     officers = [

@@ -7,9 +7,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from audit.models import Operation
-from audit.services import access_event_record
-from editing.forms import form_add_service_error, form_after_conflict
+from audit.services import consultation_record
+from editing.forms import form_add_service_error, form_after_conflict, posted
 from editing.versions import ConflictError
 from subjects.forms.people_edit import AssociationForm, AssociationTarget, ContactForm, IdentifierForm, SubjectEditForm
 from subjects.selectors.access import subject_details_visible, subject_get_visible
@@ -29,14 +28,10 @@ def _subject_for_editing(request: HttpRequest, pk: int) -> Subject:
     return subject
 
 
-def _posted(request: HttpRequest):
-    return request.POST if request.method == "POST" else None
-
-
 @require_http_methods(["GET", "POST"])
 def subject_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     subject = _subject_for_editing(request, pk)
-    form = SubjectEditForm(_posted(request), instance=subject, viewer=request.user)
+    form = SubjectEditForm(posted(request), instance=subject, viewer=request.user)
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -60,7 +55,7 @@ def subject_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def identifier_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     subject = _subject_for_editing(request, pk)
-    form = IdentifierForm(_posted(request))
+    form = IdentifierForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             identifier = relations.identifier_record(
@@ -77,7 +72,7 @@ def identifier_add_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def contact_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     subject = _subject_for_editing(request, pk)
-    form = ContactForm(_posted(request))
+    form = ContactForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             relations.contact_add(subject=subject, by=request.user, fields=form.cleaned_data, request=request)
@@ -92,7 +87,7 @@ def contact_add_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def association_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     subject = _subject_for_editing(request, pk)
-    form = AssociationForm(_posted(request), viewer=request.user)
+    form = AssociationForm(posted(request), viewer=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             _association_add(request, subject, form.cleaned_data)
@@ -122,5 +117,5 @@ def context_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     page = Paginator(members, CONTEXT_MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
     if page.paginator.count == 0:
         raise Http404
-    access_event_record(request=request, operation=Operation.CONSULTATION, object_type="context", object_id=context.pk)
+    consultation_record(request=request, object_type="context", object_id=context.pk)
     return render(request, "subjects/context_detail.html", {"context_obj": context, "page": page})

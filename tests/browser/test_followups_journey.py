@@ -14,10 +14,10 @@ from playwright.sync_api import Page, expect
 
 from accounts.models import Role
 from accounts.tests.factories import TEST_PASSWORD, TOTPDeviceFactory, UserFactory
-from interventions import reminders
-from interventions.models import FollowUp, FollowUpKind, FollowUpStatus, ReminderPreference, ReoffendingResult
+from followups import reminders
+from followups.models import FollowUp, FollowUpKind, FollowUpStatus, ReminderPreference, ReoffendingResult
+from followups.tests.factories import FollowUpFactory
 from interventions.tests.factories import catalogues_seed
-from interventions.tests.followup_factories import FollowUpFactory
 from partners.models import AgreementStatus
 from partners.services import agreement_add
 from partners.tests.factories import partner_in
