@@ -24,7 +24,8 @@ class AttachmentForm(forms.Form):
         self.subject = subject
         self.fields["file"].help_text = (
             f"PDF, PNG, JPEG or Word (.docx), up to {size_label(max_upload_bytes())}. "
-            "The type is checked from the file's content."
+            "The type is checked from the file's content; Word documents with macros, ActiveX controls "
+            "or embedded programs are refused."
         )
         self.fields["file"].widget.attrs["accept"] = ".pdf,.png,.jpg,.jpeg,.docx"
         case_field = self.fields["case"]

@@ -1,7 +1,8 @@
 """Attachments: judging a file by its content, storing it privately, and handing it out through a logged view.
 
 A file is never trusted by its name. Its type is read from its first bytes
-(and, for DOCX, from its zip directory); the name the user gave is kept for
+(and, for DOCX, from the package's content types and relationships, see
+``subjects.services.office``); the name the user gave is kept for
 display only, cleaned of paths and control characters. The bytes are stored
 under a generated name in ``default_storage`` (MEDIA_ROOT, which no URL serves).
 """
@@ -10,7 +11,6 @@ import hashlib
 import os
 import unicodedata
 import uuid
-import zipfile
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -23,9 +23,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from audit.models import Operation
-from audit.services import access_event_record
+from audit.services import access_event_record, disclosure_record
 from subjects.models import Attachment, Case, Subject
 from subjects.selectors.access import subject_details_visible, subject_list_visible
+from subjects.services.office import office_package_judge
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 MAX_NAME_LENGTH = 150
@@ -50,6 +51,8 @@ PDF = FileType("application/pdf", "pdf", "PDF")
 PNG = FileType("image/png", "png", "PNG image")
 JPEG = FileType("image/jpeg", "jpg", "JPEG image", aliases=("jpeg", "jpe"))
 DOCX = FileType("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx", "Word document")
+# What [Content_Types].xml declares for a Word document's main part (.docm, .dotx and the rest declare others).
+DOCX_MAIN_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 ALLOWED_TYPES = (PDF, PNG, JPEG, DOCX)
 _KNOWN_EXTENSIONS = frozenset(ext for file_type in ALLOWED_TYPES for ext in file_type.extensions)
 
@@ -76,8 +79,10 @@ def file_type_detect(upload) -> FileType | None:
     """The allowed type whose signature the file's content carries, or None.
 
     Reads from the start of ``upload`` and leaves it rewound. HTML, SVG,
-    executables and anything else without one of the signatures give None,
-    whatever the file is called.
+    executables, spreadsheets, legacy .doc and anything else without one of the
+    signatures give None, whatever the file is called. A Word document carrying
+    macros, ActiveX, an embedded program or an outside fetch raises
+    ``ValidationError`` saying which.
     """
     upload.seek(0)
     head = upload.read(_SNIFF_BYTES)
@@ -88,22 +93,9 @@ def file_type_detect(upload) -> FileType | None:
         return PNG
     if head.startswith(b"\xff\xd8\xff"):
         return JPEG
-    if head.startswith(b"PK\x03\x04") and _is_docx(upload):
+    if head.startswith(b"PK\x03\x04") and office_package_judge(upload) == DOCX_MAIN_CONTENT_TYPE:
         return DOCX
     return None
-
-
-def _is_docx(upload) -> bool:
-    """A zip with the Office content-types part and a ``word/`` folder, and no macros."""
-    try:
-        with zipfile.ZipFile(upload) as archive:
-            names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return False
-    finally:
-        upload.seek(0)
-    has_word_part = any(name.startswith("word/") for name in names)
-    return "[Content_Types].xml" in names and has_word_part and "word/vbaProject.bin" not in names
 
 
 def upload_check(upload) -> FileType:
@@ -113,7 +105,10 @@ def upload_check(upload) -> FileType:
         raise ValidationError({"file": "The file is empty."})
     if upload.size > limit:
         raise ValidationError({"file": f"The file is larger than {size_label(limit)}."})
-    file_type = file_type_detect(upload)
+    try:
+        file_type = file_type_detect(upload)
+    except ValidationError as refused:
+        raise ValidationError({"file": refused.messages}) from refused
     if file_type is None:
         raise ValidationError({"file": NOT_ALLOWED_MESSAGE})
     return file_type
@@ -247,10 +242,9 @@ def attachment_open_for_download(*, attachment: Attachment, user: User, request=
         handle = attachment.file.storage.open(attachment.file.name, "rb")
     except FileNotFoundError as missing:
         raise Http404 from missing
-    access_event_record(
+    disclosure_record(
         request=request,
         actor=user,
-        operation=Operation.DISCLOSURE,
         object_type="attachment",
         object_id=attachment.pk,
         force=attachment.subject.force.code,

@@ -16,7 +16,7 @@ from accounts.models import Role
 from accounts.tests.factories import UserFactory
 from audit.models import AccessEvent, Operation
 from subjects.models import Attachment, BreakGlassAccess
-from subjects.services import attachments
+from subjects.services import attachments, office
 from subjects.services.attachments import (
     DOCX,
     JPEG,
@@ -28,6 +28,7 @@ from subjects.services.attachments import (
     size_label,
     upload_check,
 )
+from subjects.tests import office_corpus
 from subjects.tests.factories import CaseFactory, SubjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +50,7 @@ def _zip(names: list[str]) -> bytes:
     return buffer.getvalue()
 
 
-DOCX_BYTES = _zip(["[Content_Types].xml", "_rels/.rels", "word/document.xml"])
+DOCX_BYTES = office_corpus.CLEAN_DOCX
 
 
 def _upload(name: str, content: bytes, content_type: str = "application/pdf") -> SimpleUploadedFile:
@@ -116,16 +117,54 @@ def test_it_recognises_each_allowed_type_by_its_content(content, expected):
         EXE_BYTES,
         b"plain text that mentions %PDF- later on",
         _zip(["[Content_Types].xml", "xl/workbook.xml"]),
-        _zip(["[Content_Types].xml", "word/document.xml", "word/vbaProject.bin"]),
+        _zip(["[Content_Types].xml", "_rels/.rels", "word/document.xml"]),
         b"PK\x03\x04 not really a zip",
     ],
-    ids=["html", "svg", "exe", "text", "xlsx", "macro-docm", "broken-zip"],
+    ids=["html", "svg", "exe", "text", "xlsx", "word-folder-but-no-declared-main-document", "broken-zip"],
 )
 def test_it_refuses_anything_else_whatever_it_is_called(content):
     with pytest.raises(ValidationError) as refused:
         upload_check(_upload("innocent.pdf", content))
 
     assert refused.value.message_dict["file"] == [attachments.NOT_ALLOWED_MESSAGE]
+
+
+# Office files are judged by what [Content_Types].xml and the relationships declare, never by part names.
+@pytest.mark.parametrize("content", office_corpus.ACCEPTED.values(), ids=list(office_corpus.ACCEPTED))
+def test_a_clean_word_document_is_accepted(content):
+    assert upload_check(_upload("letter.docx", content)) == DOCX
+
+
+@pytest.mark.parametrize(("content", "message"), office_corpus.REFUSED.values(), ids=list(office_corpus.REFUSED))
+def test_an_office_file_with_active_content_or_of_another_kind_is_refused_saying_why(content, message):
+    with pytest.raises(ValidationError) as refused:
+        upload_check(_upload("letter.docx", content))
+
+    assert refused.value.message_dict["file"] == [message]
+
+
+def test_a_part_that_unpacks_past_the_limit_is_refused_unread(monkeypatch):
+    monkeypatch.setattr(office, "MAX_PART_BYTES", 64)
+
+    with pytest.raises(ValidationError) as refused:
+        upload_check(_upload("letter.docx", DOCX_BYTES))
+
+    assert refused.value.message_dict["file"] == [office.UNREADABLE_MESSAGE]
+
+
+def test_the_page_refuses_a_renamed_macro_part_saying_why_and_stores_nothing(
+    subject, personas, client_for, private_media
+):
+    content, message = office_corpus.REFUSED["macro renamed word/other.bin, content type vbaProject"]
+
+    response = client_for(personas["officer_a"]).post(
+        _add_url(subject), {"file": _upload("plan.docx", content), "kind": "other"}
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"] == [message]
+    assert not Attachment.objects.exists()
+    assert _stored_files(private_media) == []
 
 
 def test_it_leaves_the_upload_rewound_after_sniffing():
