@@ -30,14 +30,14 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 # The layer order of STYLE.md habit 14 ("apps talk through hooks, downhill only"),
-# lowest first; ``editing``, the shared editing core, is a package rather than an
-# app but is layered like one (it may use the access log, nothing above it). An app
-# may import only apps in strictly lower layers; a lower app that must let a higher
-# one react declares a hook instead.
+# lowest first. An app may import only apps in strictly lower layers; a lower app
+# that must let a higher one react declares a hook instead. ``editing``, the shared
+# editing core, is a package rather than an app but is layered like one: it may
+# use the access log and nothing above it, so that accounts can use it too.
 LAYERS: list[set[str]] = [
     {"audit"},
-    {"accounts"},
     {"editing"},
+    {"accounts"},
     {"subjects"},
     {"followups"},
     {"interventions"},
