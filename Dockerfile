@@ -40,12 +40,14 @@ RUN pip install --no-cache-dir -r requirements/base.txt
 COPY --from=assets /build/node_modules node_modules
 COPY . .
 
-# These three values exist only so that the production settings load during
+# These values exist only so that the production settings load during
 # the build; they are build-only placeholders, not secrets, and nothing built
 # here keeps them. The real values come from the environment at run time.
 RUN DJANGO_SECRET_KEY=build-only \
     DJANGO_ALLOWED_HOSTS=localhost \
     DATABASE_URL=sqlite:////tmp/build.sqlite3 \
+    AUDIT_SIGNING_KEY=build-only-placeholder-not-a-secret-000 \
+    AUDIT_CHECKPOINT_FILE=/tmp/build-checkpoints.jsonl \
     python manage.py collectstatic --noinput \
     && rm -f /tmp/build.sqlite3
 

@@ -1,4 +1,4 @@
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.conf import settings
 from django.core.cache import cache
@@ -58,12 +58,20 @@ def consultation_record(
     object_id: str | int,
     force: str = "",
     justification: str = "",
+    shown: Sequence[str] = (),
 ) -> AccessEvent:
     """Log that a person looked at one record (s.62 consultation), e.g. a detail page shown on GET.
 
     ``actor`` defaults to the request's user, as in ``access_event_record``;
     ``force`` is the record's force code. Raises ``ValueError`` when neither
     names a signed-in person: s.62 requires the log to say who consulted.
+
+    A page that lists people (a search, a queue) is one event, not one per row:
+    ``object_type`` names the page, ``object_id`` is empty and ``shown`` holds
+    the references of the records on it, in the order shown. They go into
+    ``justification`` (after any reason given), as "Shown: A, B": the one text
+    field of the log, displayed in the event list, whereas ``changed_fields``
+    holds field names only.
     """
     return access_event_record(
         request=request,
@@ -72,8 +80,15 @@ def consultation_record(
         object_type=object_type,
         object_id=object_id,
         force=force,
-        justification=justification,
+        justification=_with_shown(justification, shown),
     )
+
+
+def _with_shown(justification: str, shown: Sequence[str]) -> str:
+    if not shown:
+        return justification
+    listed = f"Shown: {', '.join(shown)}"
+    return f"{justification.rstrip('. ')}. {listed}" if justification.strip() else listed
 
 
 def disclosure_record(

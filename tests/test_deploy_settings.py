@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-REQUIRED = ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL")
+REQUIRED = ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "AUDIT_SIGNING_KEY", "AUDIT_CHECKPOINT_FILE")
 
 # base.py reads a developer's own .env (with overwrite=False), which could set
 # or unset exactly what these tests are about. The bootstrap switches that off,
@@ -29,7 +29,7 @@ BOOTSTRAP = (
 
 
 def production_env(tmp_path: Path, **overrides: str | None) -> dict[str, str]:
-    """A minimal environment with the three required variables set to dummies.
+    """A minimal environment with the required variables set to dummies.
 
     An override of ``None`` leaves that variable out altogether.
     """
@@ -41,6 +41,8 @@ def production_env(tmp_path: Path, **overrides: str | None) -> dict[str, str]:
         "DJANGO_SECRET_KEY": "deploy-test-" + "k3y-N0t-a-s3cret-" * 4,
         "DJANGO_ALLOWED_HOSTS": "prevent-protect.example.org",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy-check.sqlite3'}",
+        "AUDIT_SIGNING_KEY": "deploy-test-audit-key-" + "n0t-a-s3cret-" * 3,
+        "AUDIT_CHECKPOINT_FILE": str(tmp_path / "checkpoints.jsonl"),
     }
     for name, value in overrides.items():
         if value is None:
@@ -82,3 +84,33 @@ def test_it_refuses_to_start_without_a_required_variable(tmp_path, name, how):
     last_line = result.stderr.strip().splitlines()[-1]
     assert "ImproperlyConfigured" in last_line, result.stderr
     assert name in last_line, result.stderr
+
+
+def _last_line(result: subprocess.CompletedProcess[str]) -> str:
+    return result.stderr.strip().splitlines()[-1]
+
+
+def test_it_refuses_a_short_audit_signing_key(tmp_path):
+    result = manage("check", env=production_env(tmp_path, AUDIT_SIGNING_KEY="too-short"))
+
+    assert result.returncode != 0, result.stdout
+    assert "AUDIT_SIGNING_KEY must be at least 32" in _last_line(result), result.stderr
+
+
+def test_it_reads_the_audit_signing_key_from_a_mounted_file(tmp_path):
+    key_file = tmp_path / "audit-signing-key"
+    key_file.write_text("a-key-from-a-mounted-secret-" + "f1le-" * 4 + "\n")
+    env = production_env(tmp_path, AUDIT_SIGNING_KEY=None, AUDIT_SIGNING_KEY_FILE=str(key_file))
+
+    result = manage("check", env=env)
+
+    assert result.returncode == 0, result.stderr
+
+
+def test_it_refuses_an_audit_signing_key_file_it_cannot_read(tmp_path):
+    env = production_env(tmp_path, AUDIT_SIGNING_KEY=None, AUDIT_SIGNING_KEY_FILE=str(tmp_path / "missing"))
+
+    result = manage("check", env=env)
+
+    assert result.returncode != 0, result.stdout
+    assert "AUDIT_SIGNING_KEY_FILE: cannot read" in _last_line(result), result.stderr

@@ -8,9 +8,7 @@ other column unchanged. The columns are listed one by one (comparing the rows
 as JSON would cover new columns by itself, but made the trigger ten times
 slower); ``audit/tests/test_database_trigger.py`` fails if a column is missing.
 
-There is deliberately no TRUNCATE trigger: the test suite's transactional
-tests empty tables with TRUNCATE between tests. The hash chain (``manage.py
-audit_verify``) detects rows lost that way.
+TRUNCATE fires no row trigger: 0004 adds a statement trigger that refuses it.
 
 SQLite has no equivalent worth the name, so there this migration does nothing.
 """
