@@ -59,3 +59,12 @@ class EnrolForm(TokenForm):
         if not token.isdigit():
             raise forms.ValidationError("The code is 6 digits.")
         return token
+
+
+class AccessGrantDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("confirm", "Confirm"), ("refuse", "Refuse")], widget=forms.HiddenInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["confirm"] = cleaned.get("decision") == "confirm"
+        return cleaned

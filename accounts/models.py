@@ -1,4 +1,7 @@
+import hashlib
+
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 
 
@@ -30,6 +33,8 @@ class Role(models.TextChoices):
 
 
 SUPERVISOR_ROLES = frozenset({Role.SERGEANT, Role.INSPECTOR})
+# Roles that see no person: giving one of these never needs a second person's confirmation.
+NO_CASE_ACCESS_ROLES = frozenset({Role.SYSADMIN, Role.ANALYST})
 
 
 class AccountManager(UserManager):
@@ -91,15 +96,90 @@ class User(AbstractUser):
         return Force.objects.filter(id__in=self.accessible_force_ids()).values_list("code", flat=True)
 
 
+def session_key_hash(session_key: str) -> str:
+    """What the database keeps of a session key: its SHA-256, which cannot be replayed as a cookie."""
+    return hashlib.sha256(session_key.encode()).hexdigest()
+
+
+class StoredSession(AbstractBaseSession):
+    """A server-side session (``accounts.sessions``), keyed by the SHA-256 of its cookie's key, never the key."""
+
+    session_key = models.CharField("SHA-256 of the session key", max_length=64, primary_key=True)
+
+    @classmethod
+    def get_session_store_class(cls):
+        from .sessions import SessionStore
+
+        return SessionStore
+
+
 class UserSession(models.Model):
-    """A live login, so that logout and deactivation can end it server-side."""
+    """A live login, so that logout, deactivation and a reset can end it server-side.
+
+    ``key_hash`` is ``session_key_hash`` of the session's key: enough to end the session, useless to replay it.
+    """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="live_sessions")
-    session_key = models.CharField(max_length=40, unique=True)
+    key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
         return f"{self.user} since {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class AccessGrantStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for confirmation"
+    CONFIRMED = "confirmed", "Confirmed"
+    REFUSED = "refused", "Refused"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class AccessGrant(models.Model):
+    """A change that would give an account case access, waiting for a sergeant or inspector to confirm it.
+
+    It holds the account's role, forces and e-mail address once confirmed (and makes it active). Any other
+    change to the account's access withdraws it (``accounts.services.user_access_change``), so what is
+    confirmed is exactly what was asked for.
+    """
+
+    Status = AccessGrantStatus
+    ALLOWED_TRANSITIONS = {Status.PENDING: frozenset({Status.CONFIRMED, Status.REFUSED, Status.WITHDRAWN})}
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="access_grants")
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="access_grants_requested")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    reason = models.CharField(max_length=300, blank=True)
+    role = models.CharField(max_length=20, choices=Role.choices)
+    forces = models.ManyToManyField(Force, blank=True, related_name="+", verbose_name="accessible forces")
+    email = models.EmailField(blank=True)
+    status = models.CharField(max_length=20, choices=AccessGrantStatus.choices, default=AccessGrantStatus.PENDING)
+    decided_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="access_grants_decided"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=AccessGrantStatus.values), name="access_grant_status_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["user"], condition=models.Q(status="pending"), name="access_grant_one_pending_per_user"
+            ),
+            # Nobody asks for their own access, or confirms their own or what they asked for (a requester
+            # may withdraw their own request: that grants nothing; no decider: confirmed from the server).
+            models.CheckConstraint(condition=~models.Q(requested_by=models.F("user")), name="access_grant_not_self"),
+            models.CheckConstraint(
+                condition=~models.Q(status="confirmed")
+                | models.Q(decided_by__isnull=True)
+                | (~models.Q(decided_by=models.F("user")) & ~models.Q(decided_by=models.F("requested_by"))),
+                name="access_grant_confirmed_by_another",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Access grant {self.pk} for {self.user} ({self.get_status_display()})"
 
 
 class Notification(models.Model):

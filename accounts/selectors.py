@@ -1,6 +1,8 @@
 """Who may see which forces: the one rule every scoped selector builds on."""
 
-from django.db.models import QuerySet
+from collections.abc import Iterable
+
+from django.db.models import Model, Q, QuerySet
 
 from .models import Force, User
 
@@ -34,11 +36,53 @@ def user_list_visible(viewer: User) -> QuerySet[User]:
     )
 
 
+def users_offered(*, roles: Iterable[str], forces: int | Iterable[int], keep=None) -> QuerySet[User]:
+    """The users a form may offer: active, in ``roles``, allowed to see ``forces`` (a force id, or any of
+    several), plus ``keep`` (a user or a queryset of users already chosen, so an edit never loses them),
+    by name. Every form that names a colleague asks here."""
+    force_ids = [forces] if isinstance(forces, int) else list(forces)
+    wanted = Q(is_active=True, role__in=list(roles), forces__in=force_ids)
+    if isinstance(keep, QuerySet):
+        wanted |= Q(pk__in=keep.values("pk"))
+    elif isinstance(keep, Model):
+        wanted |= Q(pk=keep.pk)
+    return User.objects.filter(wanted).distinct().order_by("last_name", "first_name", "username")
+
+
 def supervisors_of_force(force_id: int) -> QuerySet[User]:
     """Active sergeants who may see ``force_id``: who is told about break-glass access there."""
     from .models import Role
 
     return User.objects.filter(is_active=True, role=Role.SERGEANT, forces=force_id).distinct()
+
+
+def inspectors_of_forces(force_ids: Iterable[int]) -> QuerySet[User]:
+    """Active inspectors who may see any of ``force_ids``: who is told of every change to an account's access."""
+    from .models import Role
+
+    return User.objects.filter(is_active=True, role=Role.INSPECTOR, forces__in=list(force_ids)).distinct()
+
+
+def access_grant_list_decidable(viewer: User) -> QuerySet:
+    """Pending access grants ``viewer`` may confirm or refuse, oldest first, with what their pages show.
+
+    A sergeant or inspector decides a grant when they can see the account's home force and every force
+    the grant gives it, and they neither hold the account nor asked for the change.
+    """
+    from .models import AccessGrant
+
+    if not (viewer.is_authenticated and viewer.is_supervisor):
+        return AccessGrant.objects.none()
+    visible = force_ids_accessible(viewer)
+    return (
+        AccessGrant.objects.filter(status=AccessGrant.Status.PENDING, user__home_force__in=visible)
+        .exclude(forces__in=Force.objects.exclude(id__in=visible))
+        .exclude(user=viewer)
+        .exclude(requested_by=viewer)
+        .select_related("user__home_force", "requested_by")
+        .prefetch_related("forces", "user__forces")
+        .order_by("requested_at", "id")
+    )
 
 
 def notification_list_for(user: User):

@@ -14,4 +14,7 @@ urlpatterns = [
     path("notifications/", views.notification_list_view, name="notifications"),
     path("team/", views.team_view, name="team"),
     path("team/<int:pk>/", views.user_detail_view, name="user_detail"),
+    path("password/<uidb64>/<token>/", views.PasswordSetView.as_view(), name="password_set"),
+    path("access-changes/", views.access_grant_list_view, name="access_grants"),
+    path("access-changes/<int:pk>/", views.access_grant_detail_view, name="access_grant_detail"),
 ]

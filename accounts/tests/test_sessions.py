@@ -3,13 +3,13 @@
 from datetime import timedelta
 
 import pytest
-from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts import services
 from accounts.models import Role, UserSession
+from accounts.sessions import SessionStore
 from audit.models import AccessEvent, Operation
 
 from .factories import TEST_PASSWORD, TOTPDeviceFactory, UserFactory
@@ -71,7 +71,7 @@ def test_logout_deletes_the_session_on_the_server(client):
 
     client.post(reverse("accounts:logout"))
 
-    assert not Session.objects.filter(session_key=key).exists()
+    assert not SessionStore().exists(key)
     assert not UserSession.objects.filter(user=user).exists()
     assert AccessEvent.objects.filter(actor=user, operation=Operation.LOGOUT).exists()
 
@@ -91,7 +91,7 @@ def test_deactivation_ends_every_session_of_the_user(client, django_capture_on_c
     with django_capture_on_commit_callbacks(execute=True):
         services.user_deactivate(user=user, by=admin, reason="Left the unit")
 
-    assert not Session.objects.filter(session_key=key).exists()
+    assert not SessionStore().exists(key)
     assert client.get("/")["Location"].startswith(reverse("accounts:login"))
     assert AccessEvent.objects.filter(actor=admin, object_id=str(user.pk), changed_fields=["is_active"]).exists()
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import Role, UserSession
+from accounts.models import Role, UserSession, session_key_hash
 from accounts.services import backup_codes_regenerate
 from audit.models import AccessEvent, Operation
 
@@ -146,8 +146,8 @@ def test_the_session_key_changes_when_the_second_factor_is_proven(client):
     client.post(reverse("accounts:mfa_verify"), {"token": _code_for(device)})
 
     assert client.session.session_key != before
-    assert list(UserSession.objects.filter(user=device.user).values_list("session_key", flat=True)) == [
-        client.session.session_key
+    assert list(UserSession.objects.filter(user=device.user).values_list("key_hash", flat=True)) == [
+        session_key_hash(client.session.session_key)
     ]
 
 
