@@ -46,3 +46,15 @@ def enqueue_on_commit(task, *args) -> None:
             logger.warning("could not enqueue %s; the periodic sweep will catch up", task.name)
 
     transaction.on_commit(send)
+
+
+def enqueue_or_run(task, *args) -> None:
+    """Send ``task`` now, or run it in this process when the broker cannot be reached.
+
+    For the sweeps that resume stuck work: run from cron while the broker is down, they still finish it.
+    """
+    try:
+        task.apply_async(args=args)
+    except BROKER_ERRORS:
+        logger.warning("could not enqueue %s; running it in this process", task.name)
+        task.apply(args=args)

@@ -150,20 +150,55 @@ class Reminder(models.Model):
         return f"{self.kind} reminder on {self.day}"
 
 
-class DigestSent(models.Model):
-    """One daily digest per user per day; the row is claimed before the mail is sent."""
+class MailClaim(models.Model):
+    """An e-mail a sweep owes: claimed (``sweep_token``, ``claimed_at``) before it is sent, ``sent_at`` once it went.
+
+    A row unsent whose claim is older than ``REMINDER_MAIL_LEASE_MINUTES`` belongs to a sweep that died: a later
+    sweep takes it over (``followups.mail``). No ``claimed_at``: free to take (its last send failed).
+    """
+
+    sweep_token = models.CharField(max_length=32)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class DigestSent(MailClaim):
+    """One daily digest per user per day; the row is claimed before the mail is sent and marked sent after."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
-    sweep_token = models.CharField(max_length=32, db_index=True)
-    sent_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         db_table = "interventions_digestsent"
         constraints = [models.UniqueConstraint(fields=["user", "day"], name="digest_once_per_user_day")]
+        # Only the few rows not yet sent: what a sweep looks for.
+        indexes = [models.Index(fields=["day"], condition=Q(sent_at__isnull=True), name="digest_unsent_by_day")]
 
     def __str__(self) -> str:
         return f"Digest for {self.user_id} on {self.day}"
+
+
+class EscalationMail(MailClaim):
+    """The escalation e-mail one person is owed by one sweep, written in the transaction that escalated.
+
+    ``items`` are the mail's lines (references, kinds, dates and links, as in ``hooks.Item``; never a name), so a
+    later sweep can send it as it was meant whatever changed since.
+    """
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    items = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["claimed_at"], condition=Q(sent_at__isnull=True), name="escalation_mail_unsent")
+        ]
+
+    def __str__(self) -> str:
+        return f"Escalation mail to {self.recipient_id} ({len(self.items)} item(s))"
 
 
 class ReminderPreference(models.Model):

@@ -10,27 +10,27 @@ follow-ups are due) and safe to run twice or twice at once:
   constraint is inserted with INSERT … SELECT … ON CONFLICT DO NOTHING (no row
   passes through Python); only rows carrying this sweep's token — the ones it
   really inserted — are notified, in the same transaction;
-- a ``DigestSent`` row per (user, day) is claimed the same way before a digest
-  is mailed, and released again if the mail cannot be sent, so the next sweep
-  retries it.
+- every e-mail is a row first: an ``EscalationMail`` per person escalated to,
+  written in the sweep's transaction, and a ``DigestSent`` per (user, day);
+  after the commit ``followups.mail`` sends them and marks each sent only once
+  it went, so a worker killed mid-sweep loses none (the next sweep after the
+  lease sends what was claimed and not sent).
 
 Notifications and mails carry references, kinds, dates and links only: never a
-subject's name or a narrative. Escalation mails are sent after the commit; if
-the mail server is down then, the in-app escalation notification still stands.
+subject's name or a narrative.
 """
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from uuid import uuid4
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.db import connection, transaction
 from django.db.models import Case, CharField, DateTimeField, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Cast, Concat
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -40,7 +40,17 @@ from subjects.workdays import is_working_day
 
 from . import hooks
 from .hooks import Escalated, Item
-from .models import DigestSent, FollowUp, FollowUpKind, FollowUpStatus, Reminder, ReminderKind, ReminderPreference
+from .mail import mail_compose, mail_recipients, mails_deliver
+from .models import (
+    DigestSent,
+    EscalationMail,
+    FollowUp,
+    FollowUpKind,
+    FollowUpStatus,
+    Reminder,
+    ReminderKind,
+    ReminderPreference,
+)
 
 # Looked up per row: a plain dict is much cheaper than constructing the enum member each time.
 KIND_LABELS = dict(FollowUpKind.choices)
@@ -68,8 +78,10 @@ def reminders_sweep(now: datetime | None = None) -> SweepResult:
         approvals = hooks.approvals_escalate.send(today, now, token)
         result.approval_escalations = sum(step.claimed for step in approvals)
         result.notifications = sent + sent_e + sum(step.notified for step in approvals)
-    if result.escalations or result.approval_escalations:
-        result.escalation_emails = _mail_escalations(token, approvals)
+        if result.escalations or result.approval_escalations:
+            _owe_escalation_mails(token, now, approvals)
+    # After the commit, so that nothing is mailed about a claim that rolled back; also what earlier sweeps owe.
+    result.escalation_emails = escalation_mails_send(now=now, token=token)
     result.digests = digests_send(now=now, token=token)
     return result
 
@@ -264,8 +276,9 @@ def _escalate_overdue(today: date, now: datetime, token: str) -> tuple[int, int]
     return claimed, sent
 
 
-def _mail_escalations(token: str, others: Iterable[Escalated]) -> int:
-    """One mail per person escalated to by this sweep, whatever their digest choice: escalations always reach them."""
+def _owe_escalation_mails(token: str, now: datetime, others: Iterable[Escalated]) -> None:
+    """One mail owed to each person escalated to by this sweep, whatever their digest choice: escalations
+    always reach them. Written in the sweep's transaction, claimed by it (``followups.mail`` sends it)."""
     items: dict[int, list[Item]] = defaultdict(list)
     followup_path = path_maker("followups:detail")
     pairs, recipient = _overdue_pairs(token)
@@ -275,10 +288,34 @@ def _mail_escalations(token: str, others: Iterable[Escalated]) -> int:
     for step in others:
         for user_id, item in step.mail:
             items[user_id].append(item)
-    users = User.objects.filter(pk__in=items, is_active=True).exclude(email="")
+    EscalationMail.objects.bulk_create(
+        EscalationMail(
+            recipient_id=user_id,
+            items=[{**asdict(item), "due": item.due.isoformat()} for item in items[user_id]],
+            sweep_token=token,
+            claimed_at=now,
+        )
+        for user_id in mail_recipients(items)
+    )
+
+
+def escalation_mails_send(*, now: datetime, token: str) -> int:
+    """Send the escalation mails this sweep owes, and those a dead sweep claimed and never sent."""
+    return mails_deliver(EscalationMail.objects.all(), now=now, token=token, compose=_compose_escalations)
+
+
+def _compose_escalations(rows: list[EscalationMail]) -> dict[int, EmailMessage]:
+    users = mail_recipients(row.recipient_id for row in rows)
     subject, template = "Overdue items escalated to you", "followups/email/escalation.txt"
-    messages = [_message(user, subject, template, items[user.pk]) for user in users]
-    return _send(messages)[0]
+    return {
+        row.pk: mail_compose(users[row.recipient_id], subject, template, [_item(line) for line in row.items])
+        for row in rows
+        if row.recipient_id in users
+    }
+
+
+def _item(line: dict) -> Item:
+    return Item(**{**line, "due": date.fromisoformat(line["due"])})
 
 
 # ------------------------------------------------------------------------------
@@ -291,20 +328,21 @@ def digests_send(*, now: datetime, token: str | None = None) -> int:
     if local.hour < settings.DIGEST_HOUR or (settings.DIGEST_WORKING_DAYS_ONLY and not is_working_day(today)):
         return 0
     token = token or uuid4().hex
-    claimed = _claim_digests(today, token)
-    if not claimed:
-        return 0
-    owed = _owed_by_user(today, claimed)
-    users = {user.pk: user for user in User.objects.filter(pk__in=owed)}
-    subject = f"Follow-ups due on {today:%d %b %Y}"
-    messages = {
-        pk: _message(users[pk], subject, "followups/email/digest.txt", items, today=today) for pk, items in owed.items()
+    _claim_digests(today, now, token)
+    # Today's only: a digest a dead sweep left unsent yesterday is superseded by today's.
+    owed = DigestSent.objects.filter(day=today)
+    return mails_deliver(owed, now=now, token=token, compose=lambda rows: _compose_digests(today, rows))
+
+
+def _compose_digests(today: date, rows: list[DigestSent]) -> dict[int, EmailMessage]:
+    owed = _owed_by_user(today, [row.user_id for row in rows])
+    users = mail_recipients(owed)
+    subject, template = f"Follow-ups due on {today:%d %b %Y}", "followups/email/digest.txt"
+    return {
+        row.pk: mail_compose(users[row.user_id], subject, template, owed[row.user_id], today=today)
+        for row in rows
+        if row.user_id in users
     }
-    sent, failed = _send(list(messages.values()))
-    # Claims are released for a mail that failed (the next sweep retries it) and for users with nothing left to send.
-    unsent = [pk for pk in claimed if pk not in messages or messages[pk] in failed]
-    DigestSent.objects.filter(sweep_token=token, user_id__in=unsent).delete()
-    return sent
 
 
 def _owed_by_user(today: date, user_ids: list[int]) -> dict[int, list[Item]]:
@@ -335,7 +373,8 @@ def _owed_by_user(today: date, user_ids: list[int]) -> dict[int, list[Item]]:
     return owed
 
 
-def _claim_digests(today: date, token: str) -> list[int]:
+def _claim_digests(today: date, now: datetime, token: str) -> None:
+    """A ``DigestSent`` row, claimed by this sweep, for each user owed today's digest and not given a row yet."""
     owing = FollowUp.objects.filter(status=FollowUpStatus.DUE, due_date__lte=today).values("assignee_id")
     recipients = (
         User.objects.filter(is_active=True, pk__in=owing)
@@ -344,41 +383,10 @@ def _claim_digests(today: date, token: str) -> list[int]:
         .exclude(Exists(DigestSent.objects.filter(user=OuterRef("pk"), day=today)))
         .values_list("pk", flat=True)
     )
-    with transaction.atomic():
-        DigestSent.objects.bulk_create(
-            [DigestSent(user_id=pk, day=today, sweep_token=token) for pk in recipients], ignore_conflicts=True
-        )
-        return list(DigestSent.objects.filter(sweep_token=token).values_list("user_id", flat=True))
-
-
-# ------------------------------------------------------------------------------
-# Mail
-# ------------------------------------------------------------------------------
-def _message(user: User, subject: str, template: str, items: list[Item], today: date | None = None) -> EmailMessage:
-    """A plain-text mail of references, dates and links (lines built here: hundreds of items render slowly)."""
-    site = settings.SITE_URL
-    lines = [
-        f"- {item.reference}: {item.what}, due {item.due:%d %b %Y}{' (overdue)' if today and item.due < today else ''}"
-        f"\n  {site}{item.path}"
-        for item in items
-    ]
-    # The template loops over its lines: given them as one block, it renders once rather than once per item.
-    block = ["\n".join(lines)] if lines else []
-    body = render_to_string(template, {"user": user, "lines": block, "site_url": site, "today": today})
-    return EmailMessage(subject=subject, body=body, to=[user.email])
-
-
-def _send(messages: list[EmailMessage]) -> tuple[int, list[EmailMessage]]:
-    """Send each message; return how many went and which failed (a mail server down fails them all, nothing raises)."""
-    sent, failed = 0, []
-    mail_connection = get_connection()
-    for message in messages:
-        message.connection = mail_connection
-        try:
-            sent += message.send()
-        except Exception:  # noqa: BLE001 - one bad address or a server outage must not stop the sweep
-            failed.append(message)
-    return sent, failed
+    DigestSent.objects.bulk_create(
+        [DigestSent(user_id=pk, day=today, sweep_token=token, claimed_at=now) for pk in recipients],
+        ignore_conflicts=True,
+    )
 
 
 # ------------------------------------------------------------------------------

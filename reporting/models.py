@@ -52,6 +52,10 @@ class QuarterlyReturn(models.Model):
     xlsx_file = models.CharField(max_length=255, blank=True)
     xlsx_sha256 = models.CharField(max_length=64, blank=True)
     error = models.CharField(max_length=300, blank=True)
+    # When a run last claimed the generation, and how many runs did: a run holds its claim for
+    # RETURN_STUCK_MINUTES, after which the sweep starts another (reporting.services.returns_resume_stuck).
+    started_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
     generated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     generated_at = models.DateTimeField(auto_now_add=True)
     submitted_by = models.ForeignKey(

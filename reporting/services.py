@@ -3,19 +3,20 @@
 import hashlib
 import logging
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import F, Max, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Force, User
 from audit.models import Operation
 from audit.services import access_event_record, disclosure_record
-from config.celery_app import enqueue_on_commit
+from config.celery_app import enqueue_on_commit, enqueue_or_run
 from outreach.quarters import FinancialQuarter
 
 from . import exports
@@ -25,6 +26,9 @@ from .pdf import render_pdf
 from .suppression import suppress, threshold
 
 logger = logging.getLogger(__name__)
+
+# Runs that started and never finished (each killed its worker, say) before the return is marked failed.
+MAX_ATTEMPTS = 3
 
 
 def return_request(*, quarter: FinancialQuarter, scope_code: str, external: bool, by: User) -> QuarterlyReturn:
@@ -76,33 +80,51 @@ def one_snapshot():
 
 
 def return_generate(*, return_id: int) -> None:
-    """Compute, render and store a requested return. Safe to run twice: only a generating row is worked on."""
-    quarterly_return = QuarterlyReturn.objects.select_related("force").filter(pk=return_id).first()
-    if quarterly_return is None or quarterly_return.status != ReturnStatus.GENERATING:
+    """Compute, render and store a requested return.
+
+    Safe to run twice, or twice at once: a run first claims the row (compare-and-swap on ``started_at``) and
+    writes progress and the result only while it still holds that claim. A finished row, or one another run
+    claimed less than ``RETURN_STUCK_MINUTES`` ago, is left alone; a claim older than that is a dead run's.
+    """
+    started = _claim(return_id)
+    if started is None:
         return
+    quarterly_return = QuarterlyReturn.objects.select_related("force").get(pk=return_id)
     try:
-        _build(quarterly_return)
+        _build(quarterly_return, started)
     except Exception as error:
         logger.exception("Quarterly return %s failed", return_id)
-        QuarterlyReturn.objects.filter(pk=return_id, status=ReturnStatus.GENERATING).update(
-            status=ReturnStatus.FAILED, error=str(error)[:300]
-        )
+        _held(return_id, started).update(status=ReturnStatus.FAILED, error=str(error)[:300])
 
 
-def _progress(quarterly_return: QuarterlyReturn, percent: int) -> None:
-    QuarterlyReturn.objects.filter(pk=quarterly_return.pk, status=ReturnStatus.GENERATING).update(progress=percent)
+def _stuck_after() -> timedelta:
+    return timedelta(minutes=settings.RETURN_STUCK_MINUTES)
 
 
-def _build(quarterly_return: QuarterlyReturn) -> None:
+def _claim(return_id: int) -> datetime | None:
+    """The time this run claimed the generation at, or None when it is not to be worked on."""
+    now = timezone.now()
+    free = Q(started_at__isnull=True) | Q(started_at__lt=now - _stuck_after())
+    claimed = QuarterlyReturn.objects.filter(free, pk=return_id, status=ReturnStatus.GENERATING)
+    return now if claimed.update(started_at=now, attempts=F("attempts") + 1) else None
+
+
+def _held(return_id: int, started: datetime) -> QuerySet:
+    """The return, as long as the run that claimed it at ``started`` still holds it."""
+    return QuarterlyReturn.objects.filter(pk=return_id, status=ReturnStatus.GENERATING, started_at=started)
+
+
+def _build(quarterly_return: QuarterlyReturn, started: datetime) -> None:
+    held = _held(quarterly_return.pk, started)
     rows = return_figures(
         quarter=quarterly_return.period, scope_code=quarterly_return.scope_code, external=quarterly_return.external
     )
-    _progress(quarterly_return, 40)
+    held.update(progress=40)
     files = {
         ReturnFormat.CSV: exports.csv_bytes(rows),
         ReturnFormat.XLSX: exports.xlsx_bytes(rows),
     }
-    _progress(quarterly_return, 60)
+    held.update(progress=60)
     files[ReturnFormat.PDF] = render_pdf(
         rows=rows,
         title=return_title(quarterly_return),
@@ -111,19 +133,47 @@ def _build(quarterly_return: QuarterlyReturn) -> None:
         generated_at=timezone.localtime(quarterly_return.generated_at),
         version=quarterly_return.version,
     )
-    _progress(quarterly_return, 90)
+    held.update(progress=90)
+    result = {}
     for fmt, data in files.items():
-        name = default_storage.save(_storage_name(quarterly_return, fmt), ContentFile(data))
-        setattr(quarterly_return, f"{fmt}_file", name)
-        setattr(quarterly_return, f"{fmt}_sha256", hashlib.sha256(data).hexdigest())
-    quarterly_return.figures = {
+        result[f"{fmt}_file"] = default_storage.save(_storage_name(quarterly_return, fmt), ContentFile(data))
+        result[f"{fmt}_sha256"] = hashlib.sha256(data).hexdigest()
+    figures = {
         "rows": rows,
         "threshold": threshold() if quarterly_return.external else None,
         "marking": settings.PROTECTIVE_MARKING,
     }
-    quarterly_return.status = ReturnStatus.DRAFT
-    quarterly_return.progress = 100
-    quarterly_return.save()
+    if not held.update(**result, figures=figures, status=ReturnStatus.DRAFT, progress=100):
+        # Another run took over (this one outlived its claim): its result stands, this one's files go.
+        for fmt in files:
+            default_storage.delete(result[f"{fmt}_file"])
+        logger.warning(
+            "Quarterly return %s was finished by another run; this run's files are discarded", quarterly_return.pk
+        )
+
+
+def returns_resume_stuck(*, now: datetime | None = None) -> int:
+    """Generate again every return left generating for ``RETURN_STUCK_MINUTES``; return how many.
+
+    Its enqueue failed (the broker was down: ``enqueue_on_commit`` only logs), or its worker died. Each is
+    enqueued again, or generated in this process when the broker cannot be reached (a sweep run from cron).
+    One whose runs all died ``MAX_ATTEMPTS`` times is marked failed rather than retried for ever.
+    """
+    from .tasks import generate_return
+
+    cutoff = (now or timezone.now()) - _stuck_after()
+    stuck = QuarterlyReturn.objects.filter(
+        Q(started_at__isnull=True, generated_at__lt=cutoff) | Q(started_at__lt=cutoff),
+        status=ReturnStatus.GENERATING,
+    )
+    stuck.filter(attempts__gte=MAX_ATTEMPTS).update(
+        status=ReturnStatus.FAILED, error=f"Generation did not finish in {MAX_ATTEMPTS} attempts."
+    )
+    resumed = list(stuck.filter(attempts__lt=MAX_ATTEMPTS).values_list("pk", flat=True))
+    for return_id in resumed:
+        logger.warning("Quarterly return %s was stuck generating; generating it again", return_id)
+        enqueue_or_run(generate_return, return_id)
+    return len(resumed)
 
 
 def _storage_name(quarterly_return: QuarterlyReturn, fmt: str) -> str:

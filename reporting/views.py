@@ -22,10 +22,12 @@ MAKERS = {Role.ADMIN_SUPPORT, Role.SERGEANT, Role.INSPECTOR}
 
 
 def index(request):
-    """Choose a quarter and scope, preview its figures, see the versions generated."""
+    """Choose a quarter and scope, preview its figures (then generate that return), see the versions generated."""
     form = ReturnChoiceForm(request.GET or None, user=request.user, initial=ReturnChoiceForm.initial_for())
-    preview = None
+    preview, previewed = None, {}
     if form.is_bound and form.is_valid():
+        # What the preview's own "Generate" form posts: the choice as it was previewed.
+        previewed = {name: value for name, value in request.GET.items() if name in form.fields}
         rows = return_figures(
             quarter=form.period, scope_code=form.cleaned_data["scope"], external=form.cleaned_data["external"]
         )
@@ -33,6 +35,7 @@ def index(request):
     context = {
         "form": form,
         "preview": preview,
+        "previewed": previewed,
         "returns": return_list_visible(request.user)[:50],
         "can_generate": request.user.role in MAKERS,
     }

@@ -7,7 +7,6 @@ database lives in memory, invisible to another process, so the test is skipped.
 """
 
 import os
-import re
 import subprocess
 import sys
 import time
@@ -31,6 +30,7 @@ from subjects.models import CaseStatus
 from subjects.tests.factories import CaseFactory, SubjectFactory
 
 from .factories import FollowUpFactory
+from .mail_files import mails_in
 
 BROKER = os.environ.get("CELERY_BROKER_URL", "")
 SKIP_REASON = (
@@ -60,17 +60,6 @@ def _wait_for(condition, timeout: float = 60.0) -> None:
             return
         time.sleep(0.5)
     raise AssertionError("timed out waiting for the worker")
-
-
-def _mails(directory: Path) -> list[tuple[str, str]]:
-    """(recipient, subject) of every mail the worker wrote."""
-    found = []
-    for path in directory.glob("*"):
-        for message in path.read_text().split("-" * 79):
-            to, subject = re.search(r"^To: (.*)$", message, re.M), re.search(r"^Subject: (.*)$", message, re.M)
-            if to and subject:
-                found.append((to.group(1), subject.group(1)))
-    return found
 
 
 @pytest.fixture
@@ -110,12 +99,12 @@ def test_worker_and_beat_deliver_each_reminder_and_digest_once_and_a_dead_broker
     connections.close_all()
 
     _wait_for(lambda: Notification.objects.filter(recipient=officer).count() >= 3)
-    _wait_for(lambda: len(_mails(worker_and_beat)) >= 2)
+    _wait_for(lambda: len(mails_in(worker_and_beat)) >= 2)
     time.sleep(4)  # several more beats: nothing may arrive twice
 
     assert Notification.objects.filter(recipient=officer).count() == 3
     assert Notification.objects.filter(recipient=sergeant).count() == 3  # escalated: 14 days overdue
-    mails = _mails(worker_and_beat)
+    mails = mails_in(worker_and_beat)
     assert mails.count((officer.email, f"Follow-ups due on {timezone.localdate():%d %b %Y}")) == 1
     assert mails.count((sergeant.email, "Overdue items escalated to you")) == 1
 
