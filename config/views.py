@@ -10,13 +10,16 @@ from accounts.selectors import force_list_accessible
 from interventions.dashboard import supervision_tiles
 from outreach.dashboard import outreach_tiles
 from subjects.selectors.work import my_work
+from subjects.services.consultations import people_listed_record
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """The home page; each app adds its tiles for the user's role."""
+    """The home page; each app adds its tiles for the user's role. "My work" names people: one consultation event."""
+    work = my_work(request.user)
+    people_listed_record(request=request, listing="my_work", shown=work.get("active_cases", []))
     context = {
         "forces": force_list_accessible(request.user),
-        "my_work": my_work(request.user),
+        "my_work": work,
         "supervision_tiles": supervision_tiles(request.user),
         "outreach_tiles": outreach_tiles(request.user),
     }

@@ -183,7 +183,7 @@ def partner_page(user: User, partner: Partner) -> PartnerPage:
         by_pathway[row["pathway"]].counts[row["status"]] = row["n"]
     visible = (
         referrals.filter(case__in=case_list_visible(user))
-        .select_related("case__subject", "type")
+        .select_related("case__subject", "case__force", "type")
         .order_by("-created_at", "-id")
     )
     for intervention in visible:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -77,6 +78,7 @@ LOCAL_APPS = [
     "accounts",
     "audit",
     "subjects",
+    "followups",
     "partners",
     "interventions",
     "outreach",
@@ -153,7 +155,11 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # The issuer shown in authenticator apps next to the account name.
 OTP_TOTP_ISSUER = env("MFA_ISSUER", default="Prevent & Protect")
-OTP_TOTP_THROTTLE_FACTOR = 1
+# django-otp's own delay grows per device with every wrong code, so anyone who knows a password could hold
+# the real user's device back: off. The limits of accounts.services.limits (per session, per known device
+# or address, per account) take its place.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 # Nobody, a system admin included, can read another user's TOTP secret.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 MFA_BACKUP_CODE_COUNT = 10
@@ -169,10 +175,29 @@ AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env.int("DJANGO_PROXY_COUNT", default=0)
 
+# Guessing spread over many addresses (accounts.services.limits, counted in the cache per window of
+# LOGIN_LOCKOUT_MINUTES): wrong passwords per username from browsers that are not one of its known devices
+# (each known device has an allowance of its own, so an attacker cannot lock the officer out of it), and
+# wrong passwords from such browsers for all usernames together.
+LOGIN_USERNAME_FAILURE_LIMIT = env.int("LOGIN_USERNAME_FAILURE_LIMIT", default=20)
+LOGIN_GLOBAL_FAILURE_LIMIT = env.int("LOGIN_GLOBAL_FAILURE_LIMIT", default=500)
+# Wrong codes at the MFA step: in one session (then it ends and the password is asked again); per account
+# from one known device, else from one address; per account from everywhere but its known devices.
+MFA_SESSION_FAILURE_LIMIT = env.int("MFA_SESSION_FAILURE_LIMIT", default=5)
+MFA_PLACE_FAILURE_LIMIT = env.int("MFA_PLACE_FAILURE_LIMIT", default=10)
+MFA_ACCOUNT_FAILURE_LIMIT = env.int("MFA_ACCOUNT_FAILURE_LIMIT", default=30)
+# A browser that completed sign-in (MFA included) is a known device of that user for this many days
+# (a signed cookie; a new password makes it worthless).
+KNOWN_DEVICE_DAYS = env.int("KNOWN_DEVICE_DAYS", default=90)
+KNOWN_DEVICE_COOKIE_NAME = "known_device"
+# A link to choose a password (a new account, a sign-in reset) works once, for this long.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_LINK_HOURS", default=72) * 3600
+
 # Sessions: 30 minutes idle, 12 hours absolute (enforced by
 # accounts.middleware.SessionTimeoutMiddleware); stored server-side so that
-# logout and deactivation end them.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# logout and deactivation end them, keyed by the SHA-256 of the session key
+# so that nothing in the database can be replayed as a cookie (accounts.sessions).
+SESSION_ENGINE = "accounts.sessions"
 SESSION_IDLE_TIMEOUT = timedelta(minutes=env.int("SESSION_IDLE_MINUTES", default=30))
 SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=env.int("SESSION_ABSOLUTE_HOURS", default=12))
 SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_TIMEOUT.total_seconds())
@@ -193,7 +218,8 @@ SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=False)
 
-# Nonces for our own scripts; no inline script, no style attributes.
+# Scripts and styles come from our own origin only. django-csp adds a nonce to the header only on a page
+# whose template asks for one (CSP_NONCE); none does, since nothing inline runs (README: Security notes).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -237,6 +263,11 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Cache: shared across web processes in production (Redis), local otherwise.
 # ------------------------------------------------------------------------------
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Redis is optional: while it cannot be reached the cache answers as an empty one (config.cache), so pages
+# still answer; one warning per CACHE_RETRY_SECONDS, and Redis is not tried again before then.
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "config.cache.OptionalRedisCache"
+CACHE_RETRY_SECONDS = env.int("CACHE_RETRY_SECONDS", default=30)
 
 # ------------------------------------------------------------------------------
 # Celery: Redis in production; with no broker configured tasks run in-process.
@@ -263,10 +294,22 @@ CELERY_BEAT_SCHEDULE = {
     "audit-seal": {"task": "audit.tasks.seal_access_events", "schedule": 30.0},
     # Reminders are derived from data: this one static sweep finds what is due (never an ETA task).
     "send-reminders": {
-        "task": "interventions.tasks.send_reminders",
+        "task": "followups.tasks.send_reminders",
         "schedule": env.float("REMINDER_SWEEP_SECONDS", default=300.0),
     },
+    # Work whose enqueue failed (broker down) or whose worker died is picked up again (see "Stuck work").
+    "resume-stuck-returns": {"task": "reporting.tasks.resume_stuck_returns", "schedule": 300.0},
 }
+
+# ------------------------------------------------------------------------------
+# Stuck work: what a dead broker or a killed worker leaves half done is finished by the next sweep.
+# ------------------------------------------------------------------------------
+# A quarterly return still generating this long after it was requested (or last started) is generated
+# again (reporting.services.returns_resume_stuck). Longer than CELERY_TASK_TIME_LIMIT, so never a live run.
+RETURN_STUCK_MINUTES = env.int("RETURN_STUCK_MINUTES", default=15)
+# An e-mail a sweep claimed but had not marked sent this long ago is sent by a later sweep (followups.mail).
+# Longer than any sweep runs (CELERY_TASK_TIME_LIMIT), so a slow sweep is never doubled.
+REMINDER_MAIL_LEASE_MINUTES = env.int("REMINDER_MAIL_LEASE_MINUTES", default=10)
 
 # ------------------------------------------------------------------------------
 # Email
@@ -299,7 +342,7 @@ BREAK_GLASS_MINUTES = env.int("BREAK_GLASS_MINUTES", default=60)
 # DPA 2018 s.62: whether a justification is mandatory on consultations.
 AUDIT_JUSTIFICATION_REQUIRED = env.bool("AUDIT_JUSTIFICATION_REQUIRED", default=False)
 
-# Follow-ups and reminders (interventions.followups / interventions.reminders).
+# Follow-ups and reminders (followups.services / followups.reminders). Each default here is the only one.
 # Months after an approved disposal when re-offending is checked: any of 3, 6 and 12.
 REOFFENDING_CHECK_MONTHS = env.list("REOFFENDING_CHECK_MONTHS", cast=int, default=[3, 6, 12])
 # Days from a case becoming active to its first supervisory review, and from an intervention's start to its review.
@@ -321,6 +364,47 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # Quarterly returns shared outside policing hide counts from 1 to this value - 1
 # (0 is shown); secondary suppression stops totals revealing a hidden cell.
 RETURN_SUPPRESSION_THRESHOLD = env.int("RETURN_SUPPRESSION_THRESHOLD", default=5)
+
+
+# ------------------------------------------------------------------------------
+# Access log anchoring (audit.signing, audit.checkpoints): the chain head is
+# signed with a key the database never sees and checkpointed outside it.
+# ------------------------------------------------------------------------------
+def _secret(name: str) -> str:
+    """``NAME`` from the environment, or the content of the file named by ``NAME_FILE`` (a mounted secret)."""
+    path = env(f"{name}_FILE", default="")
+    if not path:
+        return env(name, default="")
+    if env(name, default=""):
+        raise ImproperlyConfigured(f"Set {name} or {name}_FILE, not both.")
+    try:
+        return Path(path).read_text().strip()
+    except OSError as error:
+        raise ImproperlyConfigured(f"{name}_FILE: cannot read {path} ({error.strerror}).") from error
+
+
+def _key_ring(text: str) -> dict[str, str]:
+    """``id:key`` pairs separated by commas or new lines (never echoed: they are secrets)."""
+    ring = {}
+    for entry in filter(None, (item.strip() for item in text.replace("\n", ",").split(","))):
+        key_id, _, key = (part.strip() for part in entry.partition(":"))
+        if not key_id or not key:
+            raise ImproperlyConfigured("AUDIT_SIGNING_KEYS: every entry must be id:key.")
+        ring[key_id] = key
+    return ring
+
+
+# The key that signs checkpoints now, and its id (written into every checkpoint).
+AUDIT_SIGNING_KEY = _secret("AUDIT_SIGNING_KEY")
+AUDIT_SIGNING_KEY_ID = env("AUDIT_SIGNING_KEY_ID", default="1")
+# Retired keys, kept only to verify the checkpoints they signed (README: key rotation).
+AUDIT_SIGNING_KEYS = _key_ring(_secret("AUDIT_SIGNING_KEYS"))
+# The append-only file of checkpoints (one JSON line each); empty: none (production requires one).
+AUDIT_CHECKPOINT_FILE = env("AUDIT_CHECKPOINT_FILE", default="")
+# Each checkpoint also goes to the log (the "audit.checkpoints" logger), for a pipeline that keeps a copy.
+AUDIT_CHECKPOINT_LOG = env.bool("AUDIT_CHECKPOINT_LOG", default=True)
+# At most one checkpoint this often, and only when the head moved; sealed rows newer than that wait for the next.
+AUDIT_CHECKPOINT_SECONDS = env.int("AUDIT_CHECKPOINT_SECONDS", default=300)
 
 # ------------------------------------------------------------------------------
 # Logging: to stdout, never personal data.

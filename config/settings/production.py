@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASES, SECURE_HSTS_PRELOAD, env
+from .base import AUDIT_SIGNING_KEY, DATABASES, SECURE_HSTS_PRELOAD, env
 
 
 def _required(name: str) -> str:
@@ -30,6 +30,16 @@ CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_NAME = "__Host-sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken"
 CSRF_COOKIE_HTTPONLY = True
+
+# ------------------------------------------------------------------------------
+# Access log anchoring: without a key and a checkpoint file, a chain rewritten
+# together with its head would verify.
+# ------------------------------------------------------------------------------
+if not AUDIT_SIGNING_KEY:
+    raise ImproperlyConfigured("AUDIT_SIGNING_KEY (or AUDIT_SIGNING_KEY_FILE) must be set in production.")
+if len(AUDIT_SIGNING_KEY) < 32:  # 32 random characters: well past guessing
+    raise ImproperlyConfigured("AUDIT_SIGNING_KEY must be at least 32 random characters.")
+_required("AUDIT_CHECKPOINT_FILE")
 
 # Demo accounts never exist in production; MFA is never switched off here.
 DEMO_DATA_ALLOWED = False

@@ -64,6 +64,7 @@ def _detail(
     problems=(),
     decision_posted: bool = False,
 ) -> HttpResponse:
+    consultation_record(request=request, object_type="disposal", object_id=disposal.pk, force=disposal.case.force.code)
     refusal = decide_refusal(request.user, disposal)
     context = {
         "disposal": disposal,
@@ -85,6 +86,16 @@ def _form_context(case, form, **extra) -> dict:
     return {"case": case, "form": form, "hints": NDM_HINTS, "ndm_fields": NDM_FIELDS, **extra}
 
 
+def _form_render(request: HttpRequest, context: dict) -> HttpResponse:
+    """The disposal form names the person: a read of the disposal being edited, or of the case for a new one."""
+    disposal, case = context["disposal"], context["case"]
+    if disposal is not None:
+        consultation_record(request=request, object_type="disposal", object_id=disposal.pk, force=case.force.code)
+    else:
+        consultation_record(request=request, object_type="case", object_id=case.pk, force=case.force.code)
+    return render(request, "interventions/disposal_form.html", context)
+
+
 @require_http_methods(["GET", "POST"])
 def disposal_new_view(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_get_visible(request.user, pk)
@@ -99,14 +110,13 @@ def disposal_new_view(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Draft disposal saved. Submit it for approval once every stage is written.")
             return redirect("interventions:disposal_detail", pk=disposal.pk)
-    return render(request, "interventions/disposal_form.html", _form_context(case, form, disposal=None))
+    return _form_render(request, _form_context(case, form, disposal=None))
 
 
 def disposal_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     disposal = _disposal_for_page(request, pk)
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
-    consultation_record(request=request, object_type="disposal", object_id=disposal.pk, force=disposal.case.force.code)
     return _detail(request, disposal)
 
 
@@ -142,7 +152,7 @@ def disposal_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         conflict=conflict,
         editable=disposal.status in services.EDITABLE_STATUSES,
     )
-    return render(request, "interventions/disposal_form.html", context)
+    return _form_render(request, context)
 
 
 def disposal_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -169,7 +179,7 @@ def _missing_stages(request: HttpRequest, disposal: Disposal, error: ValidationE
     form.is_valid()
     form_add_service_error(form, error)
     context = _form_context(disposal.case, form, disposal=disposal, editable=True, submitting=True)
-    return render(request, "interventions/disposal_form.html", context)
+    return _form_render(request, context)
 
 
 def disposal_decide_view(request: HttpRequest, pk: int) -> HttpResponse:

@@ -50,6 +50,7 @@ def intervention_add_view(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"{intervention.type} planned on case {case.reference}.")
             return redirect("subjects:case_detail", pk=case.pk)
+    consultation_record(request=request, object_type="case", object_id=case.pk, force=case.force.code)
     return render(request, "interventions/intervention_form.html", {"case": case, "form": form})
 
 
@@ -76,13 +77,13 @@ def intervention_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Intervention saved.")
             return redirect("interventions:intervention_detail", pk=intervention.pk)
-    if request.method == "GET":
-        consultation_record(
-            request=request,
-            object_type="intervention",
-            object_id=intervention.pk,
-            force=intervention.case.force.code,
-        )
+    # Shown again after a refused edit too: every render is a read.
+    consultation_record(
+        request=request,
+        object_type="intervention",
+        object_id=intervention.pk,
+        force=intervention.case.force.code,
+    )
     context = {
         "intervention": intervention,
         "case": intervention.case,

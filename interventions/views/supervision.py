@@ -10,10 +10,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import User
 from accounts.selectors import force_ids_accessible
+from audit.services import consultation_record
 from editing.forms import form_add_service_error, posted
 from subjects.models import OPEN_STATUSES
 from subjects.selectors.access import case_get_visible, case_list_visible
 from subjects.services.cases import cases_reassign
+from subjects.services.consultations import people_listed_record
 
 from .. import services
 from ..forms import ReassignForm, ReviewForm
@@ -22,9 +24,12 @@ from ..selectors import STALE_ENGAGEMENT_DAYS, approval_queue, caseload_by_offic
 
 @require_GET
 def approval_queue_view(request: HttpRequest) -> HttpResponse:
+    items, reviews = approval_queue(request.user), list(reviews_due(request.user))
+    shown = [item.disposal.case for item in items] + reviews
+    people_listed_record(request=request, listing="approval_queue", shown=shown)
     context = {
-        "items": approval_queue(request.user),
-        "reviews": list(reviews_due(request.user)),
+        "items": items,
+        "reviews": reviews,
         "limit": settings.APPROVAL_LIMIT_WORKING_DAYS,
         "today": timezone.localdate(),
     }
@@ -64,9 +69,11 @@ def caseload_officer_view(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"{moved} case(s) moved to {to_officer}.")
             return redirect("interventions:caseload_officer", pk=officer.pk)
+    shown = list(cases)
+    people_listed_record(request=request, listing="caseload_officer", shown=shown)
     context = {
         "officer": officer,
-        "cases": list(cases),
+        "cases": shown,
         "form": form,
         "selected": {str(value) for value in form["cases"].value() or ()},
         "today": timezone.localdate(),
@@ -94,4 +101,5 @@ def review_new_view(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"Review recorded. Next review by {review.next_review_date:%d %b %Y}.")
             return redirect("subjects:case_detail", pk=case.pk)
     previous = case.supervisory_reviews.select_related("reviewer").order_by("-reviewed_at", "-id")[:5]
+    consultation_record(request=request, object_type="case", object_id=case.pk, force=case.force.code)
     return render(request, "interventions/review_form.html", {"case": case, "form": form, "previous": previous})

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from audit.services import consultation_record
+from subjects.services.consultations import people_listed_record
 
 from .. import selectors
 from ..forms import PartnerFilterForm
@@ -43,6 +44,9 @@ def partner_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             object_id=partner.pk,
             force=force_code_for(request.user, partner),
         )
+    # The referrals listed name the people referred: one event for them.
+    referred = [referral.case for item in page.pathways for referral in item.visible]
+    people_listed_record(request=request, listing="partner_referrals", shown=referred)
     today = timezone.localdate()
     agreements = [(a, selectors.agreement_expires_soon(a, today=today)) for a in page.agreements]
     context = {"partner": partner, "page": page, "agreements": agreements, "today": today}

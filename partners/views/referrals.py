@@ -44,6 +44,7 @@ def pathway_refer_view(request: HttpRequest, pk: int) -> HttpResponse:
         "age": age_on(case.subject.date_of_birth, today),
         "has_pathways": bool(form.fields["pathway"].queryset),
     }
+    consultation_record(request=request, object_type="case", object_id=case.pk, force=case.force.code)
     return render(request, "partners/pathway_refer.html", context)
 
 
@@ -66,13 +67,13 @@ def referral_summary_view(request: HttpRequest, pk: int) -> HttpResponse:
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="referral-summary-{intervention.pk}.pdf"'
         return response
-    if request.method == "GET":
-        consultation_record(
-            request=request,
-            object_type="intervention",
-            object_id=intervention.pk,
-            force=intervention.case.force.code,
-        )
+    # Shown again after a refused reason too: every render is a read.
+    consultation_record(
+        request=request,
+        object_type="intervention",
+        object_id=intervention.pk,
+        force=intervention.case.force.code,
+    )
     preview = referral_summary_build(intervention=intervention, officer=request.user, reason="", on=today)
     context = {"intervention": intervention, "case": intervention.case, "form": form, "preview": preview}
     return render(request, "partners/referral_summary.html", context, status=400 if form.errors else 200)

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -35,6 +37,26 @@ def test_it_generates_a_return_in_process_and_shows_the_files(personas, client_f
     status = client.get(reverse("reporting:return_status", args=[made.pk]))
     assert b"every 2s" not in status.content
     assert reverse("reporting:return_download", args=[made.pk, "pdf"]).encode() in status.content
+
+
+def test_the_preview_form_carries_no_csrf_token_and_generating_posts_the_choice_previewed(personas, client_for):
+    client = client_for(personas["admin_support"])
+    choice = {"year": 2026, "quarter": 1, "scope": "WM", "external": "on"}
+
+    before = client.get(reverse("reporting:index")).content.decode()
+    html = client.get(reverse("reporting:index"), choice).content.decode()
+
+    forms = re.findall(r"<form\b.*?</form>", html, flags=re.DOTALL)
+    preview_form = next(form for form in forms if "Preview the figures" in form)
+    generate_form = next(form for form in forms if "Generate the return" in form)
+    assert 'method="get"' in preview_form
+    assert "csrfmiddlewaretoken" not in preview_form
+    assert "Generate the return" not in before  # only once there are figures to generate
+    assert f'action="{reverse("reporting:generate")}"' in generate_form
+    assert "csrfmiddlewaretoken" in generate_form
+    hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', generate_form))
+    hidden.pop("csrfmiddlewaretoken")
+    assert hidden == {"year": "2026", "quarter": "1", "scope": "WM", "external": "on"}
 
 
 def test_the_status_partial_polls_while_generating(personas, client_for):

@@ -42,7 +42,7 @@ class BootstrapBoundField(BoundField):
 
 
 class SubjectFilterForm(forms.Form):
-    """The subject list's filters and search box (a GET form; every field optional)."""
+    """The subject list's filters and search box (posted: see ``subjects.views.people``); every field optional."""
 
     bound_field_class = BootstrapBoundField
 

@@ -83,6 +83,13 @@ def test_an_htmx_post_logs_it_and_returns_a_fresh_form_the_new_timeline_and_a_st
     assert "logged on case" in html
 
 
+def test_the_timeline_an_htmx_post_brings_back_is_logged_as_a_consultation_of_the_subject(client_a, case):
+    client_a.post(add_url(case), form_data(case), **HTMX)
+
+    consulted = AccessEvent.objects.filter(operation=Operation.CONSULTATION, object_type="subject")
+    assert list(consulted.values_list("object_id", "force")) == [(str(case.subject_id), case.force.code)]
+
+
 def test_a_plain_post_logs_it_and_returns_to_the_subject_page(client_a, case):
     response = client_a.post(add_url(case), form_data(case))
 

@@ -74,7 +74,9 @@ def referral_data(force, **overrides) -> dict:
 
 
 def row_counts() -> tuple[int, int, int]:
-    return Subject.objects.count(), Case.objects.count(), AccessEvent.objects.count()
+    """People, cases and logged changes; showing possible matches is a consultation, and is counted apart."""
+    changes = AccessEvent.objects.exclude(operation=Operation.CONSULTATION)
+    return Subject.objects.count(), Case.objects.count(), changes.count()
 
 
 @pytest.fixture
@@ -226,6 +228,14 @@ def test_possible_matches_are_shown_before_anything_is_saved(client, known, forc
     assert "West Midlands Police" in html
     assert "Same date of birth and a similar name" in html
     assert "None of these — create a new person" in html
+
+
+def test_showing_possible_matches_is_one_consultation_naming_them(client, known, force_a):
+    client.post(URL, referral_data(force_a))
+
+    event = AccessEvent.objects.get(operation=Operation.CONSULTATION)
+    assert (event.object_type, event.object_id, event.force) == ("possible_matches", "", "WM")
+    assert event.justification == "Shown: WM-2025-00007"
 
 
 def test_the_possible_match_step_keeps_everything_typed(client, known, force_a):

@@ -390,6 +390,7 @@ def test_viewing_a_context_is_logged(client_for, officer_a, subject):
 
     event = AccessEvent.objects.get(operation=Operation.CONSULTATION)
     assert (event.object_type, event.object_id) == ("context", str(context.pk))
+    assert event.justification == f"Shown: {subject.reference}"  # the people listed on the page
 
 
 @pytest.mark.parametrize("rows", [5, 50])

@@ -8,7 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
+from audit.models import AccessEvent, Operation
 from subjects.models import ActivityType, CaseStatus, ReferralSource, RiskLevel, Subject, VulnerabilityFlag
+from subjects.searches import SEARCHES_KEPT, SESSION_KEY, search_keep, search_recall
 from subjects.selectors.lists import AGE_BANDS, age_band_q, years_before
 
 from .factories import CaseFactory, OnlineIdentifierFactory, SubjectAliasFactory, SubjectFactory
@@ -30,9 +32,20 @@ def client_a(client_for, officer_a):
 
 
 def listed(client, **params) -> str:
-    response = client.get(LIST, params)
+    """The list as the browser gets it: a search (``q``) is posted and the list follows the redirect."""
+    response = client.post(LIST, params, follow=True) if "q" in params else client.get(LIST, params)
     assert response.status_code == 200
     return response.content.decode()
+
+
+def searched(client, text: str, **filters):
+    """Post a search; the redirect (not followed) and the list it leads to."""
+    redirect = client.post(LIST, {"q": text, **filters})
+    return redirect, client.get(redirect["Location"])
+
+
+def list_events():
+    return AccessEvent.objects.filter(operation=Operation.CONSULTATION, object_type="subject_list")
 
 
 def born_aged(years: int, days_after_birthday: int = 30) -> date:
@@ -192,6 +205,113 @@ def test_a_person_matching_through_several_rows_is_listed_once(client_a, force_a
     html = listed(client_a, q="gamer", case_status=CaseStatus.NEW)
 
     assert html.count(f">{subject.reference}<") == 1
+
+
+# ------------------------------------------------------------------------------
+# The search is posted: a name never travels in a URL (issue 20)
+# ------------------------------------------------------------------------------
+def test_a_search_is_posted_and_the_list_it_leads_to_has_only_a_token_in_its_url(client_a, force_a):
+    zoe = SubjectFactory(force=force_a, first_name="Zoë", last_name="Smith")
+    other = SubjectFactory(force=force_a, first_name="Arthur", last_name="Jones")
+
+    redirect, response = searched(client_a, "Zoë Smith")
+
+    assert redirect.status_code == 302
+    assert re.fullmatch(r"/subjects/\?search=[\w-]+", redirect["Location"])
+    assert zoe.reference in response.content.decode()
+    assert other.reference not in response.content.decode()
+    assert 'value="Zoë Smith"' in response.content.decode()
+
+
+def test_the_other_filters_stay_in_the_url_and_pages_keep_the_search(client_a, force_a):
+    SubjectFactory.create_batch(30, force=force_a, last_name="Gamer", risk_level=RiskLevel.HIGH)
+    SubjectFactory(force=force_a, last_name="Gamer", risk_level=RiskLevel.LOW)
+
+    redirect, first = searched(client_a, "gamer", risk_level=RiskLevel.HIGH, case_status="")
+    token = redirect["Location"].split("search=")[1].split("&")[0]
+    second = client_a.get(LIST, {"search": token, "risk_level": RiskLevel.HIGH, "page": 2})
+
+    assert redirect["Location"] == f"/subjects/?search={token}&risk_level=high"
+    assert f"?search={token}&amp;risk_level=high&amp;page=2" in first.content.decode()
+    assert "gamer" not in redirect["Location"].lower()
+    assert len(ROW_LINK.findall(second.content.decode())) == 5
+
+
+def test_an_empty_search_leaves_no_token(client_a):
+    redirect = client_a.post(LIST, {"q": "  ", "risk_level": RiskLevel.HIGH})
+
+    assert redirect["Location"] == "/subjects/?risk_level=high"
+
+
+def test_a_name_put_in_the_url_is_not_searched_for(client_a, force_a):
+    zoe = SubjectFactory(force=force_a, first_name="Zoë", last_name="Smith")
+    other = SubjectFactory(force=force_a, first_name="Arthur", last_name="Jones")
+
+    html = client_a.get(LIST, {"q": "zoe"}).content.decode()
+
+    assert zoe.reference in html
+    assert other.reference in html
+
+
+def test_a_search_token_from_another_session_finds_nothing_and_says_search_again(client_a, client_for, force_a):
+    SubjectFactory(force=force_a, first_name="Zoë", last_name="Smith")
+    redirect, _ = searched(client_a, "zoe")
+
+    response = client_for(UserFactory(home_force=force_a)).get(redirect["Location"])
+
+    assert "That search is no longer kept" in response.content.decode()
+    assert 'value="zoe"' not in response.content.decode()
+
+
+def test_a_session_keeps_its_last_searches_and_forgets_older_ones(client_a):
+    session = client_a.session
+    tokens = [search_keep(session, f"search {n}") for n in range(SEARCHES_KEPT + 1)]
+
+    assert search_recall(session, tokens[0]) is None
+    assert search_recall(session, tokens[-1]) == f"search {SEARCHES_KEPT}"
+    assert len(session[SESSION_KEY]) == SEARCHES_KEPT
+    assert len(set(tokens)) == len(tokens)
+
+
+# ------------------------------------------------------------------------------
+# The page is one consultation, listing the references shown (issue 20)
+# ------------------------------------------------------------------------------
+def test_a_page_of_the_list_is_one_consultation_naming_the_references_shown(client_a, officer_a, force_a):
+    people = [SubjectFactory(force=force_a, last_name=name) for name in ("Cole", "Adams", "Brown")]
+    SubjectFactory.create_batch(26, force=force_a, last_name="Zed")
+
+    listed(client_a)
+
+    event = list_events().get()
+    first_page = sorted(people, key=lambda subject: subject.last_name)
+    assert (event.actor, event.object_id, event.force) == (officer_a, "", force_a.code)
+    assert event.justification.startswith(f"Shown: {', '.join(subject.reference for subject in first_page)}, ")
+    assert len(event.justification.removeprefix("Shown: ").split(", ")) == 25
+
+
+def test_a_search_result_is_logged_with_the_references_found_and_never_the_search_text(client_a, force_a):
+    zoe = SubjectFactory(force=force_a, first_name="Zoë", last_name="Smith")
+    SubjectFactory(force=force_a, first_name="Arthur", last_name="Jones")
+
+    searched(client_a, "Zoë")
+
+    assert list_events().get().justification == f"Shown: {zoe.reference}"
+    assert not AccessEvent.objects.filter(justification__icontains="zo").exists()
+
+
+def test_a_list_across_forces_files_its_event_under_no_single_force(client_for, personas, force_a, force_b):
+    SubjectFactory(force=force_a)
+    SubjectFactory(force=force_b)
+
+    listed(client_for(personas["inspector"]))
+
+    assert list_events().get().force == ""
+
+
+def test_a_page_that_lists_nobody_logs_nothing(client_a):
+    listed(client_a)
+
+    assert not list_events().exists()
 
 
 # ------------------------------------------------------------------------------
@@ -377,8 +497,9 @@ def test_the_list_costs_the_same_queries_for_5_and_50_people(
     client_a.get("/")  # the first request of a session starts its idle clock (a session write)
 
     # session, user, OTP device, the user's forces; the filter form's choices: forces, officers,
-    # activity types, vulnerability flags; the count; the page of people
-    with django_assert_num_queries(10):
-        response = client_a.get(LIST, {"q": "", "case_status": CaseStatus.NEW})
+    # activity types, vulnerability flags; the count; the page of people; the consultation event
+    # for the page (one insert, whatever the rows: issue 20 asked for the list to be logged)
+    with django_assert_num_queries(11):
+        response = client_a.get(LIST, {"case_status": CaseStatus.NEW})
 
     assert response.status_code == 200

@@ -74,6 +74,7 @@ def case_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"Case {case.reference} saved.")
             return redirect("subjects:case_detail", pk=case.pk)
+    consultation_record(request=request, object_type="case", object_id=case.pk, force=case.force.code)
     return render(request, "subjects/case_form.html", {"case": case, "form": form, "conflict": conflict})
 
 
@@ -105,6 +106,7 @@ def case_transition_view(request: HttpRequest, pk: int) -> HttpResponse:
         "transitions": transitions_available(case),
         "allowed": to_status in dict(transitions_available(case)),
     }
+    consultation_record(request=request, object_type="case", object_id=case.pk, force=case.force.code)
     return render(request, "subjects/case_transition_form.html", context)
 
 
@@ -150,6 +152,8 @@ def _engagement_logged(request: HttpRequest, case: Case, engagement: Engagement,
         return redirect("subjects:detail", pk=case.subject_id)
     fresh = EngagementForm(case=case, officer_choices=choices)
     fresh.focus_first()
+    # The fragment brings the subject's whole timeline back: a read of the subject, as the subject page is.
+    consultation_record(request=request, object_type="subject", object_id=case.subject_id, force=case.force.code)
     context = {
         "form": fresh,
         "case": case,

@@ -3,12 +3,13 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from subjects.forms.files import AttachmentForm
 from subjects.selectors.access import subject_details_visible, subject_get_visible
 from subjects.services.attachments import attachment_add, attachment_get_visible, attachment_open_for_download
+from subjects.views.people_edit import subject_form_render
 
 
 @require_http_methods(["GET", "POST"])
@@ -33,7 +34,7 @@ def attachment_add_view(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"{attachment.original_name} is attached.")
             return redirect("subjects:detail", pk=subject.pk)
-    return render(request, "subjects/attachment_form.html", {"subject": subject, "form": form})
+    return subject_form_render(request, "subjects/attachment_form.html", subject, {"form": form})
 
 
 @require_GET

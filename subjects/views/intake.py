@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 
 from editing.forms import posted
 from subjects.forms.intake import ReferralForm
+from subjects.services.consultations import people_listed_record
 from subjects.services.intake import referral_record
 
 from ..matching import possible_matches
@@ -28,4 +29,6 @@ def referral_new_view(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, f"Referral recorded as case {case.reference}.")
                 return redirect("subjects:case_detail", pk=case.pk)
+    # The possible matches show people already recorded (names, dates of birth): one event for them.
+    people_listed_record(request=request, listing="possible_matches", shown=[match.subject for match in matches])
     return render(request, "subjects/referral_new.html", {"form": form, "matches": matches, "match_check": match_check})

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from audit.services import consultation_record
 from subjects.forms.merging import MergeChooseForm, MergeConfirmForm
 from subjects.selectors.access import subject_get_visible
 from subjects.services.merging import merge_preview, subject_merge
@@ -25,7 +26,13 @@ def merge_view(request: HttpRequest, pk: int) -> HttpResponse:
             initial={"duplicate": choose.duplicate_subject.reference}, user=request.user, keep=keep
         )
         return _confirm_page(request, keep, choose.duplicate_subject, confirm)
-    return render(request, "subjects/merge_form.html", {"keep": keep, "form": choose})
+    return _choose_page(request, keep, choose)
+
+
+def _choose_page(request: HttpRequest, keep: Subject, form: MergeChooseForm) -> HttpResponse:
+    """Step 1 names the record kept: a read of it."""
+    consultation_record(request=request, object_type="subject", object_id=keep.pk, force=keep.force.code)
+    return render(request, "subjects/merge_form.html", {"keep": keep, "form": form})
 
 
 def _merge_post(request: HttpRequest, keep: Subject) -> HttpResponse:
@@ -45,7 +52,7 @@ def _merge_post(request: HttpRequest, keep: Subject) -> HttpResponse:
         # The duplicate went away meanwhile (merged by someone else): back to choosing, saying why.
         choose = MergeChooseForm({"duplicate": request.POST.get("duplicate", "")}, user=request.user, keep=keep)
         choose.is_valid()
-        return render(request, "subjects/merge_form.html", {"keep": keep, "form": choose})
+        return _choose_page(request, keep, choose)
     return _confirm_page(request, keep, form.duplicate_subject, form)
 
 

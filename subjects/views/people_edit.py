@@ -28,6 +28,12 @@ def _subject_for_editing(request: HttpRequest, pk: int) -> Subject:
     return subject
 
 
+def subject_form_render(request: HttpRequest, template: str, subject: Subject, context: dict) -> HttpResponse:
+    """A form about ``subject`` (shown empty, with errors or after a conflict): it shows the person, so it is logged."""
+    consultation_record(request=request, object_type="subject", object_id=subject.pk, force=subject.force.code)
+    return render(request, template, {"subject": subject, **context})
+
+
 @require_http_methods(["GET", "POST"])
 def subject_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     subject = _subject_for_editing(request, pk)
@@ -49,7 +55,7 @@ def subject_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"{subject.reference} saved.")
             return redirect("subjects:detail", pk=subject.pk)
-    return render(request, "subjects/subject_form.html", {"subject": subject, "form": form, "conflict": conflict})
+    return subject_form_render(request, "subjects/subject_form.html", subject, {"form": form, "conflict": conflict})
 
 
 @require_http_methods(["GET", "POST"])
@@ -66,7 +72,7 @@ def identifier_add_view(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"Identifier {identifier} added to {subject.reference}.")
             return redirect("subjects:detail", pk=subject.pk)
-    return render(request, "subjects/identifier_form.html", {"subject": subject, "form": form})
+    return subject_form_render(request, "subjects/identifier_form.html", subject, {"form": form})
 
 
 @require_http_methods(["GET", "POST"])
@@ -81,7 +87,7 @@ def contact_add_view(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"Contact added to {subject.reference}.")
             return redirect("subjects:detail", pk=subject.pk)
-    return render(request, "subjects/contact_form.html", {"subject": subject, "form": form})
+    return subject_form_render(request, "subjects/contact_form.html", subject, {"form": form})
 
 
 @require_http_methods(["GET", "POST"])
@@ -96,7 +102,7 @@ def association_add_view(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"Link added to {subject.reference}.")
             return redirect("subjects:detail", pk=subject.pk)
-    return render(request, "subjects/association_form.html", {"subject": subject, "form": form})
+    return subject_form_render(request, "subjects/association_form.html", subject, {"form": form})
 
 
 def _association_add(request: HttpRequest, subject: Subject, data: dict) -> None:
@@ -117,5 +123,6 @@ def context_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     page = Paginator(members, CONTEXT_MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
     if page.paginator.count == 0:
         raise Http404
-    consultation_record(request=request, object_type="context", object_id=context.pk)
+    members_shown = [member.reference for member in page.object_list]
+    consultation_record(request=request, object_type="context", object_id=context.pk, shown=members_shown)
     return render(request, "subjects/context_detail.html", {"context_obj": context, "page": page})
