@@ -4,6 +4,8 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 
+from editing.status import Transitions
+
 
 class Force(models.Model):
     """A police force of the region. Seeded with the West Midlands ROCU forces."""
@@ -134,6 +136,18 @@ class AccessGrantStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
+# A grant is decided once: confirmed, refused or withdrawn.
+ACCESS_GRANT_TRANSITIONS = Transitions(
+    statuses=AccessGrantStatus,
+    moves={
+        AccessGrantStatus.PENDING: frozenset(
+            {AccessGrantStatus.CONFIRMED, AccessGrantStatus.REFUSED, AccessGrantStatus.WITHDRAWN}
+        )
+    },
+    refusal="This access change is already {current}.",
+)
+
+
 class AccessGrant(models.Model):
     """A change that would give an account case access, waiting for a sergeant or inspector to confirm it.
 
@@ -143,7 +157,6 @@ class AccessGrant(models.Model):
     """
 
     Status = AccessGrantStatus
-    ALLOWED_TRANSITIONS = {Status.PENDING: frozenset({Status.CONFIRMED, Status.REFUSED, Status.WITHDRAWN})}
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="access_grants")
     requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="access_grants_requested")

@@ -24,7 +24,7 @@ from audit.models import Operation
 from audit.services import access_event_record
 
 from .. import selectors
-from ..models import NO_CASE_ACCESS_ROLES, SUPERVISOR_ROLES, AccessGrant, Force, User
+from ..models import ACCESS_GRANT_TRANSITIONS, NO_CASE_ACCESS_ROLES, SUPERVISOR_ROLES, AccessGrant, Force, User
 from .mfa import mfa_devices_delete
 from .notifications import notification_send
 from .sessions import sessions_end_for_user
@@ -335,8 +335,7 @@ def _grant_decide(*, grant: AccessGrant, by: User | None, confirm: bool, reason:
 def _grant_transition(*, grant: AccessGrant, to: str, by: User | None) -> AccessGrant:
     """Move ``grant`` to ``to``, holding its row locked, and log it. Call inside a transaction."""
     locked = AccessGrant.objects.select_for_update().select_related("user").get(pk=grant.pk)
-    if to not in AccessGrant.ALLOWED_TRANSITIONS.get(locked.status, ()):
-        raise ValidationError(f"This access change is already {locked.get_status_display().lower()}.")
+    ACCESS_GRANT_TRANSITIONS.check(locked.status, to)
     old = locked.status
     locked.status, locked.decided_by, locked.decided_at = to, by, timezone.now()
     locked.full_clean()
