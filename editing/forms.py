@@ -1,5 +1,6 @@
 """Form pieces every app's editing views share: the versioned form, its conflict, errors from services."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -10,6 +11,7 @@ from django.http import HttpRequest
 from django.utils.formats import date_format
 
 from audit.selectors import last_alteration
+from editing.versions import ConflictError
 
 
 def posted(request: HttpRequest):
@@ -110,6 +112,25 @@ def form_after_conflict(form: VersionedModelForm, current: Model, *, object_type
     data = form.data.copy()
     data["version"] = str(current.version)
     return type(form)(data, instance=current, **form_kwargs), conflict
+
+
+def form_save_edit(request: HttpRequest, form: VersionedModelForm, save: Callable, *, object_type: str, **form_kwargs):
+    """Save a valid edit through ``save(form)``: returns ``(saved, form, conflict)``.
+
+    ``saved`` is what ``save`` returned, or ``None`` when nothing was saved: a GET, an invalid form, a
+    service's refusal (shown on the form) or a conflict, for which the form comes back with the user's
+    input based on the saved version and ``conflict`` says what differs (``form_kwargs`` rebuild the form).
+    """
+    if request.method != "POST" or not form.is_valid():
+        return None, form, None
+    try:
+        return save(form), form, None
+    except ConflictError as error:
+        form, conflict = form_after_conflict(form, error.current, object_type=object_type, **form_kwargs)
+        return None, form, conflict
+    except ValidationError as error:
+        form_add_service_error(form, error)
+        return None, form, None
 
 
 def _comparable(value):

@@ -19,8 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.models import User
 from audit.services import consultation_record
-from editing.forms import form_add_service_error, form_after_conflict, posted
-from editing.versions import ConflictError
+from editing.forms import form_add_service_error, form_save_edit, posted
 from subjects.selectors.access import case_get_visible
 
 from .. import services
@@ -125,26 +124,25 @@ def disposal_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     disposal = disposal_get_visible(request.user, pk)
     case = disposal.case
     form = DisposalEditForm(posted(request), instance=copy.copy(disposal), case=case)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.disposal_update(
-                disposal=disposal,
-                by=request.user,
-                expected_version=form.cleaned_data["version"],
-                changes=form.changes(),
-                request=request,
-            )
-        except ConflictError as error:
-            form, conflict = form_after_conflict(form, error.current, object_type="disposal", case=case)
-        except ValidationError as error:
-            form_add_service_error(form, error)
+    saved, form, conflict = form_save_edit(
+        request,
+        form,
+        lambda f: services.disposal_update(
+            disposal=disposal,
+            by=request.user,
+            expected_version=f.cleaned_data["version"],
+            changes=f.changes(),
+            request=request,
+        ),
+        object_type="disposal",
+        case=case,
+    )
+    if saved is not None:
+        if disposal.status == DisposalStatus.APPROVED and saved.status == DisposalStatus.SUBMITTED:
+            messages.warning(request, "Saved. It had been approved, so it has gone back for approval.")
         else:
-            if disposal.status == DisposalStatus.APPROVED and saved.status == DisposalStatus.SUBMITTED:
-                messages.warning(request, "Saved. It had been approved, so it has gone back for approval.")
-            else:
-                messages.success(request, "Disposal saved.")
-            return redirect("interventions:disposal_detail", pk=disposal.pk)
+            messages.success(request, "Disposal saved.")
+        return redirect("interventions:disposal_detail", pk=disposal.pk)
     context = _form_context(
         case,
         form,

@@ -10,8 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from audit.services import consultation_record
-from editing.forms import form_add_service_error, form_after_conflict, posted
-from editing.versions import ConflictError
+from editing.forms import form_add_service_error, form_save_edit, posted
 from subjects.selectors.access import case_get_visible, case_list_visible
 
 from .. import services
@@ -60,23 +59,21 @@ def intervention_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     intervention = _intervention_get_visible(request, pk)
     # The form works on a copy, so the page shows what is saved, not the unsaved input.
     form = InterventionEditForm(posted(request), instance=copy.copy(intervention))
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.intervention_update(
-                intervention=intervention,
-                by=request.user,
-                expected_version=form.cleaned_data["version"],
-                changes=form.changes(),
-                request=request,
-            )
-        except ConflictError as error:
-            form, conflict = form_after_conflict(form, error.current, object_type="intervention")
-        except ValidationError as error:
-            form_add_service_error(form, error)
-        else:
-            messages.success(request, "Intervention saved.")
-            return redirect("interventions:intervention_detail", pk=intervention.pk)
+    saved, form, conflict = form_save_edit(
+        request,
+        form,
+        lambda f: services.intervention_update(
+            intervention=intervention,
+            by=request.user,
+            expected_version=f.cleaned_data["version"],
+            changes=f.changes(),
+            request=request,
+        ),
+        object_type="intervention",
+    )
+    if saved is not None:
+        messages.success(request, "Intervention saved.")
+        return redirect("interventions:intervention_detail", pk=intervention.pk)
     # Shown again after a refused edit too: every render is a read.
     consultation_record(
         request=request,

@@ -12,6 +12,7 @@ from editing.versions import ConflictError
 from .. import selectors, services
 from ..forms import EventCancelForm, EventDeliverForm, EventEditForm, EventLogForm, EventPlanForm
 from ..models import EventStatus
+from . import input_kept_after_conflict
 
 MOVES = (EventStatus.DELIVERED, EventStatus.CANCELLED)
 
@@ -66,7 +67,13 @@ def event_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ConflictError as error:
             conflict = selectors.event_get_visible(request.user, pk)
-            form = _keep_input_after_conflict(request, event, error)
+            form = input_kept_after_conflict(
+                EventEditForm,
+                request,
+                event,
+                error,
+                "What they saved is shown above your input; check it, then save again to replace it.",
+            )
         except ValidationError as error:
             form_add_service_error(form, error)
         else:
@@ -74,16 +81,6 @@ def event_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("outreach:event_detail", pk=event.pk)
     context = {"form": form, "heading": heading, "event": event, "conflict": conflict}
     return render(request, "outreach/event_form.html", context)
-
-
-def _keep_input_after_conflict(request, event, error) -> EventEditForm:
-    """The user's input, kept, with the current version so that saving again is a deliberate choice."""
-    data = request.POST.copy()
-    data["version"] = str(error.current.version)
-    kept = EventEditForm(data, instance=event, user=request.user)
-    kept.is_valid()
-    kept.add_error(None, f"{error} What they saved is shown above your input; check it, then save again to replace it.")
-    return kept
 
 
 def event_transition_view(request: HttpRequest, pk: int) -> HttpResponse:

@@ -12,6 +12,7 @@ from editing.versions import ConflictError
 
 from .. import selectors, services
 from ..forms import LessonFilterForm, LessonForm
+from . import KEPT_BELOW, input_kept_after_conflict
 
 LESSONS_PER_PAGE = 25
 
@@ -48,7 +49,7 @@ def lesson_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.lesson_update(lesson=lesson, expected_version=form.cleaned_data["version"], changes=form.changes())
         except ConflictError as error:
-            form = _kept(request, lesson, error)
+            form = input_kept_after_conflict(LessonForm, request, lesson, error, KEPT_BELOW)
         except ValidationError as error:
             form_add_service_error(form, error)
         else:
@@ -56,12 +57,3 @@ def lesson_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("outreach:lesson_list")
     context = {"form": form, "heading": f"Edit lesson: {lesson}", "back": "outreach:lesson_list"}
     return render(request, "outreach/simple_form.html", context)
-
-
-def _kept(request, lesson, error) -> LessonForm:
-    data = request.POST.copy()
-    data["version"] = str(error.current.version)
-    form = LessonForm(data, instance=lesson, user=request.user)
-    form.is_valid()
-    form.add_error(None, f"{error} Your input is kept below; save again to replace their changes.")
-    return form

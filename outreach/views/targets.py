@@ -16,6 +16,7 @@ from ..charts import progress_chart_svg
 from ..forms import ProgressForm, TargetFilterForm, TargetForm
 from ..progress import progress_for_force
 from ..quarters import FinancialQuarter, financial_year_label
+from . import KEPT_BELOW, input_kept_after_conflict
 
 _LIST = "outreach:target_list"
 
@@ -50,22 +51,13 @@ def target_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.target_update(target=target, expected_version=form.cleaned_data["version"], changes=form.changes())
         except ConflictError as error:
-            form = _kept(request, target, error)
+            form = input_kept_after_conflict(TargetForm, request, target, error, KEPT_BELOW)
         except ValidationError as error:
             form_add_service_error(form, error)
         else:
             messages.success(request, "The target is saved.")
             return redirect(f"{reverse(_LIST)}?year={form.cleaned_data['financial_year']}")
     return render(request, "outreach/simple_form.html", {"form": form, "heading": f"Edit {target}", "back": _LIST})
-
-
-def _kept(request, target, error) -> TargetForm:
-    data = request.POST.copy()
-    data["version"] = str(error.current.version)
-    form = TargetForm(data, instance=target, user=request.user)
-    form.is_valid()
-    form.add_error(None, f"{error} Your input is kept below; save again to replace their changes.")
-    return form
 
 
 def progress_view(request: HttpRequest) -> HttpResponse:

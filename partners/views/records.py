@@ -16,8 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from audit.services import consultation_record
-from editing.forms import form_add_service_error, form_after_conflict, posted
-from editing.versions import ConflictError
+from editing.forms import form_add_service_error, form_save_edit, posted
 
 from .. import selectors, services
 from ..forms import (
@@ -59,20 +58,6 @@ def _saved_new(request: HttpRequest, form, save: Callable) -> object | None:
         return None
 
 
-def _saved_edit(request: HttpRequest, form, save: Callable, *, object_type: str, **form_kwargs):
-    """Save a valid edit through ``save(form)``: (saved, form, conflict); on a conflict both versions are kept."""
-    if request.method != "POST" or not form.is_valid():
-        return None, form, None
-    try:
-        return save(form), form, None
-    except ConflictError as error:
-        form, conflict = form_after_conflict(form, error.current, object_type=object_type, **form_kwargs)
-        return None, form, conflict
-    except ValidationError as error:
-        form_add_service_error(form, error)
-        return None, form, None
-
-
 # ------------------------------------------------------------------------------
 # Partners
 # ------------------------------------------------------------------------------
@@ -96,7 +81,7 @@ def partner_new_view(request: HttpRequest) -> HttpResponse:
 def partner_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     partner = selectors.partner_get_visible(request.user, pk)
     form = PartnerEditForm(posted(request), instance=copy.copy(partner), user=request.user)
-    saved, form, conflict = _saved_edit(
+    saved, form, conflict = form_save_edit(
         request,
         form,
         lambda f: services.partner_update(
@@ -141,7 +126,7 @@ def contact_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     contact = selectors.contact_get_visible(request.user, pk)
     partner = contact.partner
     form = ContactEditForm(posted(request), instance=copy.copy(contact))
-    saved, form, conflict = _saved_edit(
+    saved, form, conflict = form_save_edit(
         request,
         form,
         lambda f: services.contact_update(
@@ -191,7 +176,7 @@ def interaction_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     interaction = selectors.interaction_get_visible(request.user, pk)
     partner = interaction.partner
     form = InteractionEditForm(posted(request), instance=copy.copy(interaction), user=request.user)
-    saved, form, conflict = _saved_edit(
+    saved, form, conflict = form_save_edit(
         request,
         form,
         lambda f: services.interaction_update(
@@ -239,7 +224,7 @@ def pathway_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     pathway = selectors.pathway_get_visible(request.user, pk)
     partner = pathway.partner
     form = PathwayEditForm(posted(request), instance=copy.copy(pathway), user=request.user, partner=partner)
-    saved, form, conflict = _saved_edit(
+    saved, form, conflict = form_save_edit(
         request,
         form,
         lambda f: services.pathway_update(
@@ -285,7 +270,7 @@ def agreement_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = selectors.agreement_get_visible(request.user, pk)
     partner = agreement.partner
     form = AgreementEditForm(posted(request), instance=copy.copy(agreement))
-    saved, form, conflict = _saved_edit(
+    saved, form, conflict = form_save_edit(
         request,
         form,
         lambda f: services.agreement_update(

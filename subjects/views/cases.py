@@ -10,8 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.services import consultation_record
-from editing.forms import form_add_service_error, form_after_conflict, posted
-from editing.versions import ConflictError
+from editing.forms import form_add_service_error, form_save_edit, posted
 from subjects import hooks
 from subjects.forms.cases import CaseEditForm, CaseTransitionForm, transitions_available
 from subjects.forms.people import EngagementForm
@@ -57,23 +56,17 @@ def _sections(case, viewer) -> dict:
 def case_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_get_visible(request.user, pk)
     form = CaseEditForm(posted(request), instance=case)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            case_update(
-                case=case,
-                by=request.user,
-                expected_version=form.cleaned_data["version"],
-                changes=form.changes(),
-                request=request,
-            )
-        except ConflictError as error:
-            form, conflict = form_after_conflict(form, error.current, object_type="case")
-        except ValidationError as error:
-            form_add_service_error(form, error)
-        else:
-            messages.success(request, f"Case {case.reference} saved.")
-            return redirect("subjects:case_detail", pk=case.pk)
+    saved, form, conflict = form_save_edit(
+        request,
+        form,
+        lambda f: case_update(
+            case=case, by=request.user, expected_version=f.cleaned_data["version"], changes=f.changes(), request=request
+        ),
+        object_type="case",
+    )
+    if saved is not None:
+        messages.success(request, f"Case {case.reference} saved.")
+        return redirect("subjects:case_detail", pk=case.pk)
     consultation_record(request=request, object_type="case", object_id=case.pk, force=case.force.code)
     return render(request, "subjects/case_form.html", {"case": case, "form": form, "conflict": conflict})
 

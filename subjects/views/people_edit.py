@@ -8,8 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.services import consultation_record
-from editing.forms import form_add_service_error, form_after_conflict, posted
-from editing.versions import ConflictError
+from editing.forms import form_add_service_error, form_save_edit, posted
 from subjects.forms.people_edit import AssociationForm, AssociationTarget, ContactForm, IdentifierForm, SubjectEditForm
 from subjects.selectors.access import subject_details_visible, subject_get_visible
 from subjects.services import relations
@@ -38,23 +37,22 @@ def subject_form_render(request: HttpRequest, template: str, subject: Subject, c
 def subject_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     subject = _subject_for_editing(request, pk)
     form = SubjectEditForm(posted(request), instance=subject, viewer=request.user)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            subject_update(
-                subject=subject,
-                by=request.user,
-                expected_version=form.cleaned_data["version"],
-                changes=form.changes(),
-                request=request,
-            )
-        except ConflictError as error:
-            form, conflict = form_after_conflict(form, error.current, object_type="subject", viewer=request.user)
-        except ValidationError as error:
-            form_add_service_error(form, error)
-        else:
-            messages.success(request, f"{subject.reference} saved.")
-            return redirect("subjects:detail", pk=subject.pk)
+    saved, form, conflict = form_save_edit(
+        request,
+        form,
+        lambda f: subject_update(
+            subject=subject,
+            by=request.user,
+            expected_version=f.cleaned_data["version"],
+            changes=f.changes(),
+            request=request,
+        ),
+        object_type="subject",
+        viewer=request.user,
+    )
+    if saved is not None:
+        messages.success(request, f"{subject.reference} saved.")
+        return redirect("subjects:detail", pk=subject.pk)
     return subject_form_render(request, "subjects/subject_form.html", subject, {"form": form, "conflict": conflict})
 
 
