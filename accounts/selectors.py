@@ -36,6 +36,15 @@ def user_list_visible(viewer: User) -> QuerySet[User]:
     )
 
 
+def user_get_visible(viewer: User, pk: int) -> User:
+    """A colleague whose home force ``viewer`` may see (404 otherwise), with that force."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(
+        scope_to_forces(User.objects.select_related("home_force"), viewer, field="home_force"), pk=pk
+    )
+
+
 def users_offered(*, roles: Iterable[str], forces: int | Iterable[int], keep=None) -> QuerySet[User]:
     """The users a form may offer: active, in ``roles``, allowed to see ``forces`` (a force id, or any of
     several), plus ``keep`` (a user or a queryset of users already chosen, so an edit never loses them),

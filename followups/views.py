@@ -7,8 +7,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.models import User
-from accounts.selectors import force_ids_accessible
+from accounts.selectors import user_get_visible
 from editing.forms import form_add_service_error, posted
 
 from . import reminders, selectors, services
@@ -75,9 +74,7 @@ def reminder_preferences_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def handover_view(request: HttpRequest, pk: int) -> HttpResponse:
     """What one officer (pk = the officer) still owes, and handing it to a colleague before they leave."""
-    officer = get_object_or_404(
-        User.objects.select_related("home_force"), pk=pk, home_force_id__in=force_ids_accessible(request.user)
-    )
+    officer = user_get_visible(request.user, pk)
     form = HandOverForm(posted(request), supervisor=request.user, officer=officer)
     if request.method == "POST" and form.is_valid():
         to_user = form.cleaned_data["to_user"]

@@ -13,6 +13,11 @@ from .factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
+# Session, user, the user's MFA device, their forces (the scope), the grants, the grants' forces and the
+# accounts' forces (prefetched): the same for one grant or many.
+PINNED_LIST_QUERIES = 7
+PINNED_DETAIL_QUERIES = 7
+
 
 @pytest.fixture
 def sysadmin(force_a):
@@ -299,3 +304,42 @@ def test_the_server_does_not_confirm_what_a_supervisor_could(sysadmin, sergeant,
 
     analyst.refresh_from_db()
     assert analyst.role == Role.ANALYST
+
+
+@pytest.mark.parametrize("how_many", [1, 4])
+def test_the_list_of_access_changes_costs_the_same_queries_however_many_wait(
+    client_for, sysadmin, sergeant, force_a, how_many, django_assert_num_queries
+):
+    grants = [
+        services.user_access_change(
+            user=UserFactory(role=Role.ANALYST, home_force=force_a, forces=[]),
+            by=sysadmin,
+            role=Role.OFFICER,
+            forces=[force_a],
+        )
+        for _ in range(how_many)
+    ]
+    client = client_for(sergeant)
+    client.get(reverse("accounts:access_grants"))  # warm the session and the bell
+
+    with django_assert_num_queries(PINNED_LIST_QUERIES):
+        response = client.get(reverse("accounts:access_grants"))
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert all(reverse("accounts:access_grant_detail", args=[grant.pk]) in page for grant in grants)
+
+
+def test_an_access_change_page_costs_a_fixed_number_of_queries(
+    client_for, sysadmin, sergeant, force_a, django_assert_num_queries
+):
+    analyst = UserFactory(role=Role.ANALYST, home_force=force_a, forces=[])
+    grant = services.user_access_change(user=analyst, by=sysadmin, role=Role.OFFICER, forces=[force_a])
+    client = client_for(sergeant)
+    url = reverse("accounts:access_grant_detail", args=[grant.pk])
+    client.get(url)
+
+    with django_assert_num_queries(PINNED_DETAIL_QUERIES):
+        response = client.get(url)
+
+    assert response.status_code == 200

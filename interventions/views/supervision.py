@@ -4,12 +4,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.models import User
-from accounts.selectors import force_ids_accessible
+from accounts.selectors import user_get_visible
 from audit.services import consultation_record
 from editing.forms import form_add_service_error, posted
 from subjects.models import OPEN_STATUSES
@@ -45,9 +44,7 @@ def caseload_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def caseload_officer_view(request: HttpRequest, pk: int) -> HttpResponse:
     """One officer's open cases (pk = the officer), with bulk reassignment to a colleague."""
-    officer = get_object_or_404(
-        User.objects.select_related("home_force"), pk=pk, home_force_id__in=force_ids_accessible(request.user)
-    )
+    officer = user_get_visible(request.user, pk)
     cases = (
         case_list_visible(request.user)
         .filter(assigned_officer=officer, status__in=OPEN_STATUSES)
